@@ -1,0 +1,108 @@
+"""Page forms: parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import Organisation, OrganisationKind, Role
+from opendps.core.calendar import Nation
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(label=_("Email address"), max_length=254)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+    error_messages = {
+        "invalid_login": _("Enter a correct email address and password."),
+        "inactive": _("This account is inactive."),
+    }
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "registration_number",
+            "address",
+            "postcode",
+            "nation",
+            "is_sme",
+            "is_vcse",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "nation": forms.RadioSelect}
+
+
+class SupplierRegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"))
+    password = forms.CharField(
+        label=_("Create a password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("At least 10 characters; not a common password."),
+    )
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
+    registration_number = forms.CharField(
+        label=_("Companies House or charity number"), max_length=32, required=False
+    )
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    nation = forms.ChoiceField(
+        label=_("Where is your organisation based?"),
+        choices=Nation.choices,
+        widget=forms.RadioSelect,
+        initial=Nation.ENGLAND_AND_WALES,
+    )
+    is_sme = forms.BooleanField(
+        label=_("We are a small or medium-sized enterprise (SME)"), required=False
+    )
+    is_vcse = forms.BooleanField(
+        label=_("We are a voluntary, community or social enterprise (VCSE)"), required=False
+    )
+
+    def organisation_fields(self) -> dict[str, Any]:
+        names = [
+            "name",
+            "registration_number",
+            "address",
+            "postcode",
+            "nation",
+            "is_sme",
+            "is_vcse",
+        ]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = OrganisationKind(organisation.kind)
+        allowed = permissions.ROLES_BY_KIND[kind]
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    password = forms.CharField(
+        label=_("Create a password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("At least 10 characters; not a common password."),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say what will use it, for example 'bid management system'."),
+    )

@@ -1,0 +1,52 @@
+"""Reads of accounts data, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from opendps.core.errors import NotFound
+
+ORGANISATION_NOT_FOUND = _("Organisation not found.")
+
+
+def organisation_list_for_user(actor: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=list(permissions.role_map(actor)))
+
+
+def organisation_get(actor: User, *, organisation_id: int) -> Organisation:
+    """An organisation the actor belongs to; any other id is 'not found'."""
+    if organisation_id not in permissions.role_map(actor):
+        raise NotFound(ORGANISATION_NOT_FOUND)
+    return Organisation.objects.get(pk=organisation_id)
+
+
+def membership_list(actor: User, *, organisation: Organisation) -> QuerySet[Membership]:
+    organisation_get(actor, organisation_id=organisation.pk)
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "role")
+    )
+
+
+def membership_get(actor: User, *, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
+    if membership is None or membership.organisation_id not in permissions.role_map(actor):
+        raise NotFound(_("Team member not found."))
+    return membership
+
+
+def invitation_list_pending(actor: User, *, organisation: Organisation) -> QuerySet[Invitation]:
+    organisation_get(actor, organisation_id=organisation.pk)
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at=None, revoked_at=None
+    ).select_related("invited_by")
+
+
+def api_token_list(actor: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=actor)

@@ -1,0 +1,381 @@
+"""Every change to users, organisations, memberships, invitations and tokens.
+
+Each top-level service runs in one durable transaction, records one audit event and
+queues its emails to go after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from opendps.accounts.tokens import new_api_token, new_invitation_secret, secret_hash
+from opendps.core import clock
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from opendps.core.events import AuditEventType
+from opendps.notifications.services import email_send_on_commit
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+EMAIL_TAKEN = _("An account with this email address already exists. Sign in instead.")
+ROLE_WRONG_KIND = _("That role does not exist for this kind of organisation.")
+INVITATION_INVALID = _("This invitation link is not valid. Ask for a new invitation.")
+INVITATION_EXPIRED = _("This invitation has expired. Ask for a new invitation.")
+INVITATION_OTHER_EMAIL = _("This invitation was sent to a different email address.")
+LAST_ADMIN = _("An organisation must keep at least one administrator.")
+TOKEN_NAME_TAKEN = _("You already have an active token with this name.")
+TOKEN_ALREADY_REVOKED = _("This token has already been revoked.")
+ALREADY_MEMBER = _("%(email)s already has this role in %(organisation)s.")
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise RuleViolation(" ".join(error.messages), code="weak_password") from error
+
+
+def _organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    allowed = {
+        "name",
+        "registration_number",
+        "address",
+        "postcode",
+        "nation",
+        "is_sme",
+        "is_vcse",
+        "is_central_government",
+    }
+    return {key: value for key, value in fields.items() if key in allowed}
+
+
+@transaction.atomic(durable=True)
+def supplier_register(
+    *, email: str, full_name: str, password: str, organisation: dict[str, Any]
+) -> User:
+    """A supplier signs itself up: its first user becomes the organisation's admin."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(EMAIL_TAKEN, code="email_taken")
+    user = User(email=email, full_name=full_name)
+    _check_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    org = Organisation(kind=OrganisationKind.SUPPLIER, **_organisation_fields(organisation))
+    org.full_clean()
+    org.save()
+    Membership.objects.create(user=user, organisation=org, role=Role.SUPPLIER_ADMIN)
+    audit_record(
+        actor=user,
+        event_type=AuditEventType.USER_REGISTERED,
+        subject=org,
+        organisation_id=org.pk,
+        data={"email": email, "organisation": org.name, "kind": org.kind},
+    )
+    email_send_on_commit(
+        to=[email], template="welcome", context={"user": user, "organisation": org}
+    )
+    return user
+
+
+@transaction.atomic(durable=True)
+def organisation_create(
+    *, actor: User, kind: str, admin_email: str | None = None, **fields: Any
+) -> Organisation:
+    """Platform staff add an organisation (authorities are onboarded, not self-registered)."""
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(_("Only platform staff can add organisations."))
+    org = Organisation(kind=kind, **_organisation_fields(fields))
+    org.full_clean()
+    org.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ORGANISATION_CREATED,
+        subject=org,
+        organisation_id=org.pk,
+        data={"name": org.name, "kind": org.kind},
+    )
+    if admin_email:
+        role = Role.AUTHORITY_ADMIN if org.is_authority else Role.SUPPLIER_ADMIN
+        _invite(actor=actor, organisation=org, email=admin_email, role=role)
+    return org
+
+
+@transaction.atomic(durable=True)
+def organisation_update(*, actor: User, organisation: Organisation, **fields: Any) -> Organisation:
+    permissions.require_role(actor, organisation, permissions.ADMIN_ROLES)
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes = _organisation_fields(fields)
+    before = {key: getattr(org, key) for key in changes}
+    for key, value in changes.items():
+        setattr(org, key, value)
+    org.full_clean()
+    org.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ORGANISATION_UPDATED,
+        subject=org,
+        organisation_id=org.pk,
+        data={
+            "changed": {
+                key: [before[key], value] for key, value in changes.items() if before[key] != value
+            }
+        },
+    )
+    return org
+
+
+def _invite(*, actor: User, organisation: Organisation, email: str, role: str) -> Invitation:
+    if role not in permissions.ROLES_BY_KIND[OrganisationKind(organisation.kind)]:
+        raise RuleViolation(ROLE_WRONG_KIND, code="role_wrong_kind")
+    email = User.objects.normalize_email(email).lower()
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role
+    ).exists():
+        raise Conflict(ALREADY_MEMBER, email=email, organisation=organisation.name)
+    secret, token_hash = new_invitation_secret()
+    now = clock.now()
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.COLLEAGUE_INVITED,
+        subject=invitation,
+        organisation_id=organisation.pk,
+        data={"email": email, "role": role},
+    )
+    email_send_on_commit(
+        to=[email],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "inviter": actor,
+            "organisation": organisation,
+            "role": Role(role).label,
+            "path": reverse("accounts:invitation-accept", args=[secret]),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, role: str
+) -> Invitation:
+    """An organisation admin invites a colleague by email."""
+    permissions.require_role(actor, organisation, permissions.ADMIN_ROLES)
+    return _invite(actor=actor, organisation=organisation, email=email, role=role)
+
+
+def invitation_for_secret(secret: str) -> Invitation:
+    """The live invitation behind an emailed link (a read used by the accept page)."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=secret_hash(secret), accepted_at=None, revoked_at=None)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(INVITATION_INVALID)
+    if invitation.expires_at <= clock.now():
+        raise RuleViolation(INVITATION_EXPIRED, code="invitation_expired")
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_accept(
+    *,
+    secret: str,
+    actor: User | None = None,
+    full_name: str = "",
+    password: str = "",
+) -> User:
+    """Accept an invitation: as the signed-in invitee, or by creating the account."""
+    found = invitation_for_secret(secret)
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    if invitation.accepted_at is not None:
+        raise NotFound(INVITATION_INVALID)
+    user = actor if actor is not None and actor.is_authenticated else None
+    if user is not None and user.email.lower() != invitation.email:
+        raise NotPermitted(INVITATION_OTHER_EMAIL)
+    if user is None:
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is not None:
+            raise Conflict(EMAIL_TAKEN, code="email_taken")
+        user = User(email=invitation.email, full_name=full_name)
+        _check_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, role=invitation.role
+    )
+    invitation.accepted_at = clock.now()
+    invitation.save(update_fields=["accepted_at"])
+    permissions.forget_roles(user)
+    audit_record(
+        actor=user,
+        event_type=AuditEventType.INVITATION_ACCEPTED,
+        subject=invitation,
+        organisation_id=invitation.organisation_id,
+        data={"email": user.email, "role": invitation.role},
+    )
+    return user
+
+
+@transaction.atomic(durable=True)
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    organisation = membership.organisation
+    permissions.require_role(actor, organisation, permissions.ADMIN_ROLES)
+    locked = Membership.objects.select_for_update().filter(organisation=organisation)
+    admins = [m for m in locked if m.role in permissions.ADMIN_ROLES]
+    if membership.role in permissions.ADMIN_ROLES and len(admins) <= 1:
+        raise RuleViolation(LAST_ADMIN, code="last_admin")
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBERSHIP_REMOVED,
+        subject=membership.organisation,
+        organisation_id=organisation.pk,
+        data={"email": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic(durable=True)
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the secret is returned once and never stored."""
+    name = name.strip()
+    if ApiToken.objects.filter(user=actor, name=name, revoked_at=None).exists():
+        raise Conflict(TOKEN_NAME_TAKEN, code="token_name_taken")
+    secret, prefix, key_hash = new_api_token()
+    token = ApiToken(
+        user=actor, name=name, prefix=prefix, key_hash=key_hash, created_at=clock.now()
+    )
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.API_TOKEN_CREATED,
+        subject=token,
+        data={"name": name, "prefix": prefix},
+    )
+    return token, secret
+
+
+@transaction.atomic(durable=True)
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound(_("Token not found."))
+    if token.revoked_at is not None:
+        raise Conflict(TOKEN_ALREADY_REVOKED)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.API_TOKEN_REVOKED,
+        subject=token,
+        data={"name": token.name, "prefix": token.prefix},
+    )
+    return token
+
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user behind a bearer token, or None. Not audited: it changes nothing
+    but ``last_used_at``, which is written at most every few minutes."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=secret_hash(secret), revoked_at=None, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic(durable=True)
+def password_reset_complete(*, user: User, password: str) -> User:
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user,
+        event_type=AuditEventType.PASSWORD_RESET_COMPLETED,
+        subject=user,
+        data={"email": user.email},
+    )
+    return user
+
+
+@transaction.atomic(durable=True)
+def sign_in_record(*, user: User, locked_out: bool = False) -> None:
+    audit_record(
+        actor=user,
+        event_type=AuditEventType.SIGN_IN_LOCKED_OUT if locked_out else AuditEventType.SIGNED_IN,
+        subject=user,
+        data={"email": user.email},
+    )
+
+
+@transaction.atomic(durable=True)
+def member_add(
+    *, actor: User, organisation: Organisation, email: str, full_name: str, password: str, role: str
+) -> Membership:
+    """Platform staff onboard a person straight into a role (authority set-up, demo data)."""
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(_("Only platform staff can add people directly."))
+    if role not in permissions.ROLES_BY_KIND[OrganisationKind(organisation.kind)]:
+        raise RuleViolation(ROLE_WRONG_KIND, code="role_wrong_kind")
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name)
+        _check_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if not created:  # nothing changed, so nothing to record
+        return membership
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBERSHIP_ROLE_CHANGED,
+        subject=organisation,
+        organisation_id=organisation.pk,
+        data={"email": email, "role": role, "added": True},
+    )
+    return membership

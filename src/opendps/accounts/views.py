@@ -1,0 +1,263 @@
+"""Account pages: sign in and out, registration, organisation, team, invitations, tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opendps.accounts import permissions, selectors, services
+from opendps.accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    OrganisationForm,
+    SignInForm,
+    SupplierRegistrationForm,
+)
+from opendps.core.errors import DomainError, NotFound
+from opendps.web.forms import call_service
+from opendps.web.organisation import current_organisation
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": _("Sign in")}
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.sign_in_record(user=form.get_user())
+        return response
+
+
+def signin_locked_out(request: HttpRequest, credentials: Any = None, *args: Any) -> HttpResponse:
+    """django-axes calls this when sign-in is throttled."""
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"title": _("Too many attempts to sign in")},
+        status=429,
+    )
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = SupplierRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = call_service(
+            form,
+            lambda: services.supplier_register(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password"],
+                organisation=form.organisation_fields(),
+            ),
+        )
+        if user is not None:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Your organisation is registered. Welcome to OpenDPS."))
+            return redirect("web:home")
+    return render(
+        request, "accounts/register.html", {"form": form, "title": _("Register your organisation")}
+    )
+
+
+def _organisation_or_404(request: HttpRequest) -> Any:
+    organisation = current_organisation(request)
+    if organisation is None:
+        raise NotFound(_("You do not belong to an organisation yet."))
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_page(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation_or_404(request)
+    is_admin = permissions.has_role(request.user, organisation, permissions.ADMIN_ROLES)
+    form = OrganisationForm(request.POST or None, instance=organisation) if is_admin else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        updated = call_service(
+            form,
+            lambda: services.organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("Organisation details saved."))
+            return redirect("accounts:organisation")
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "title": organisation.name,
+            "organisation": organisation,
+            "form": form,
+            "is_admin": is_admin,
+            "roles": sorted(permissions.roles_in(request.user, organisation)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_page(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation_or_404(request)
+    is_admin = permissions.has_role(request.user, organisation, permissions.ADMIN_ROLES)
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        invitation = call_service(
+            form,
+            lambda: services.invitation_create(
+                actor=request.user,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            ),
+        )
+        if invitation is not None:
+            messages.success(request, _("Invitation sent to %s.") % invitation.email)
+            return redirect("accounts:team")
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "title": _("Team"),
+            "organisation": organisation,
+            "members": selectors.membership_list(request.user, organisation=organisation),
+            "invitations": selectors.invitation_list_pending(
+                request.user, organisation=organisation
+            ),
+            "form": form if is_admin else None,
+            "is_admin": is_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(request.user, membership_id=membership_id)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(request, _("%s no longer has that role.") % membership.user.email)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:team")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
+    invitation = services.invitation_for_secret(secret)
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        target = form or AcceptInvitationForm()
+        data = form.cleaned_data if form is not None else {}
+        user = call_service(
+            target,
+            lambda: services.invitation_accept(
+                secret=secret,
+                actor=request.user if signed_in else None,
+                full_name=data.get("full_name", ""),
+                password=data.get("password", ""),
+            ),
+        )
+        if user is not None:
+            if not signed_in:
+                login(request, user, backend=BACKEND)
+            messages.success(request, _("You have joined %s.") % invitation.organisation.name)
+            return redirect("web:home")
+        form = target
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "title": _("Join %s") % invitation.organisation.name,
+            "invitation": invitation,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        created = call_service(
+            form,
+            lambda: services.api_token_create(actor=request.user, name=form.cleaned_data["name"]),
+        )
+        if created is not None:
+            new_secret = created[1]
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "title": _("API tokens"),
+            "tokens": selectors.api_token_list(request.user),
+            "form": form,
+            "new_secret": new_secret,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = services.api_token_revoke(actor=request.user, token_id=token_id)
+        messages.success(request, _("Token '%s' revoked.") % token.name)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:tokens")
+
+
+class AuditedSetPasswordForm(SetPasswordForm):
+    def save(self, commit: bool = True) -> Any:
+        return services.password_reset_complete(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="email/password_reset.txt",
+    subject_template_name="email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password-reset-sent"),
+    extra_context={"title": _("Reset your password")},
+)
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_sent.html",
+    extra_context={"title": _("Check your email")},
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    form_class=AuditedSetPasswordForm,
+    success_url=reverse_lazy("accounts:password-reset-complete"),
+    extra_context={"title": _("Choose a new password")},
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html",
+    extra_context={"title": _("Your password has been changed")},
+)

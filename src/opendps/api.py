@@ -1,0 +1,75 @@
+"""The JSON API at /api/v1: one NinjaAPI, one router per bounded context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from opendps.accounts.services import api_token_authenticate
+from opendps.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer odps_…`` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="OpenDPS API",
+    version="1",
+    description=(
+        "Dynamic Purchasing Systems and dynamic markets: markets, membership, calls for "
+        "competition, sealed tenders, awards, contracts and insight. Authenticate with "
+        "`Authorization: Bearer <token>` (create a token on the API tokens page or with "
+        '`opendps token create --user EMAIL`). Errors are JSON `{"detail": …}`.'
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def _detail(request: HttpRequest, detail: Any, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _detail(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _detail(request, "Authentication required: send a valid, unrevoked API token.", 401)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _detail(request, exc.errors, 422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _detail(request, "Not found.", 404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _detail(request, str(exc), exc.status_code)
+
+
+def _add_routers() -> None:
+    from opendps.accounts.api import router as accounts_router
+
+    api.add_router("/", accounts_router)
+
+
+_add_routers()

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from opendps.api import api
+
+urlpatterns = [
+    path("", include("opendps.web.urls")),
+    path("account/", include("opendps.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from opendps.web.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, people and markets (safe to run twice)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        context = demo_load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /account/sign-in with:"))
+        width = max(len(email) for _, email in context.logins)
+        for who, email in context.logins:
+            self.stdout.write(f"  {email:<{width}}  {DEMO_PASSWORD}   ({who})")

@@ -198,6 +198,7 @@ USE_TZ = True
 # --- Static files (GOV.UK Frontend assets come from npm, not from the repository) -------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 GOVUK_FRONTEND_DIST = Path(
     os.environ.get(
         "OPENDPS_GOVUK_FRONTEND", BASE_DIR.parent.parent / "node_modules/govuk-frontend/dist/govuk"

@@ -107,7 +107,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "opendps.sqlite3",
+            "NAME": str(VAR_DIR / "opendps.sqlite3"),
             "OPTIONS": {
                 # Several processes (web workers, the job worker) write to one file: WAL lets
                 # readers and a writer overlap, IMMEDIATE takes the write lock at BEGIN so a
@@ -119,7 +119,7 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": VAR_DIR / "test_opendps.sqlite3"},
+            "TEST": {"NAME": str(VAR_DIR / "test_opendps.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
 
 from opendps.accounts import permissions, selectors
 from opendps.accounts.schemas import MeOut
+from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["accounts"])
 
 
 @router.get("/me", response=MeOut, summary="Who am I: the token's user and roles")
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     user = request.user
     roles = permissions.role_map(user)
     return {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from opendps.accounts import services
 from opendps.accounts.models import Organisation, OrganisationKind, Role, User
 from opendps.web.demo import DEMO_PASSWORD, DemoContext, register
 
-AUTHORITIES = {
+AUTHORITIES: dict[str, dict[str, Any]] = {
     "dwp": {
         "name": "Department for Work and Pensions – Employment Support Commercial",
         "registration_number": "",
@@ -83,5 +85,5 @@ def load_accounts(context: DemoContext) -> None:
             },
         )
         context.users[email] = user
-        context.organisations[key] = user.memberships.first().organisation
+        context.organisations[key] = user.memberships.get().organisation
         context.logins.append((f"Supplier admin, {org_name}", email))

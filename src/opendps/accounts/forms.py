@@ -87,7 +87,8 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         kind = OrganisationKind(organisation.kind)
         allowed = permissions.ROLES_BY_KIND[kind]
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
+        role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
+        role_field.choices = [(r.value, r.label) for r in Role if r in allowed]
 
 
 class AcceptInvitationForm(forms.Form):

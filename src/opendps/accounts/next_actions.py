@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from opendps.accounts import permissions, selectors
+from opendps.accounts.models import User
 from opendps.web.next_actions import NextAction, register
 from opendps.web.organisation import current_organisation
 
@@ -14,7 +15,7 @@ from opendps.web.organisation import current_organisation
 @register
 def account_actions(request: HttpRequest) -> list[NextAction]:
     organisation = current_organisation(request)
-    if organisation is None:
+    if organisation is None or not isinstance(request.user, User):
         return []
     actions = []
     is_admin = permissions.has_role(request.user, organisation, permissions.ADMIN_ROLES)

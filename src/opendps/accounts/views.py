@@ -26,7 +26,7 @@ from opendps.accounts.forms import (
 )
 from opendps.core.errors import DomainError, NotFound
 from opendps.web.forms import call_service
-from opendps.web.organisation import current_organisation
+from opendps.web.organisation import AuthedRequest, current_organisation
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,7 +37,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": _("Sign in")}
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.sign_in_record(user=form.get_user())
         return response
@@ -80,7 +80,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _organisation_or_404(request: HttpRequest) -> Any:
+def _organisation_or_404(request: AuthedRequest) -> Any:
     organisation = current_organisation(request)
     if organisation is None:
         raise NotFound(_("You do not belong to an organisation yet."))
@@ -89,7 +89,7 @@ def _organisation_or_404(request: HttpRequest) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_page(request: HttpRequest) -> HttpResponse:
+def organisation_page(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation_or_404(request)
     is_admin = permissions.has_role(request.user, organisation, permissions.ADMIN_ROLES)
     form = OrganisationForm(request.POST or None, instance=organisation) if is_admin else None
@@ -118,7 +118,7 @@ def organisation_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_page(request: HttpRequest) -> HttpResponse:
+def team_page(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation_or_404(request)
     is_admin = permissions.has_role(request.user, organisation, permissions.ADMIN_ROLES)
     form = InvitationForm(request.POST or None, organisation=organisation)
@@ -153,7 +153,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def team_member_remove(request: AuthedRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(request.user, membership_id=membership_id)
     try:
         services.membership_remove(actor=request.user, membership=membership)
@@ -175,7 +175,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
             target,
             lambda: services.invitation_accept(
                 secret=secret,
-                actor=request.user if signed_in else None,
+                actor=request.user if request.user.is_authenticated else None,
                 full_name=data.get("full_name", ""),
                 password=data.get("password", ""),
             ),
@@ -199,7 +199,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens_page(request: HttpRequest) -> HttpResponse:
+def tokens_page(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -224,7 +224,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     try:
         token = services.api_token_revoke(actor=request.user, token_id=token_id)
         messages.success(request, _("Token '%s' revoked.") % token.name)

@@ -41,7 +41,7 @@ class Pcr2015Dps(Regime):
 
     # Requests to participate are assessed within 10 working days of receipt, or 15 in an
     # individual case where justified (reg 34; art 34(5)).
-    ASSESSMENT_WORKING_DAYS = 11
+    ASSESSMENT_WORKING_DAYS = 10
     ASSESSMENT_EXTENDED_WORKING_DAYS = 15
     assessment_period_configurable = False
 

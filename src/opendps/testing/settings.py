@@ -10,4 +10,4 @@ from pathlib import Path
 os.environ.setdefault("OPENDPS_TESTING", "1")
 os.environ.setdefault("OPENDPS_VAR_DIR", str(Path(__file__).resolve().parents[3] / "var" / "test"))
 
-from opendps.settings import *  # noqa: E402, F403
+from opendps.settings import *  # noqa: F403

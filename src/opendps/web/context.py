@@ -16,7 +16,7 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return [{"text": _("Sign in"), "href": reverse("accounts:sign-in")}]
-    items = [{"text": _("Home"), "href": reverse("web:home")}]
+    items: list[dict[str, Any]] = [{"text": _("Home"), "href": reverse("web:home")}]
     if permissions.role_map(user):
         items.append({"text": _("Your organisation"), "href": reverse("accounts:organisation")})
     items.append({"text": _("API tokens"), "href": reverse("accounts:tokens")})

@@ -12,7 +12,9 @@ from opendps.core.errors import DomainError
 T = TypeVar("T")
 
 
-def call_service(form: forms.Form, service: Callable[[], T], field: str | None = None) -> T | None:
+def call_service(
+    form: forms.BaseForm, service: Callable[[], T], field: str | None = None
+) -> T | None:
     """Run ``service``; on a ``DomainError`` attach its message to the form and return None.
 
     The service runs in its own transaction, so a refusal has changed nothing.

@@ -30,6 +30,7 @@ def environment(**options: Any) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options["autoescape"] = True
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
+    assert env.loader is not None  # Django's backend always passes its loader
     env.loader = ChoiceLoader(
         [
             env.loader,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from opendps.accounts import permissions
-from opendps.accounts.models import Organisation
+from opendps.accounts.models import Organisation, User
 
 SESSION_KEY = "opendps_organisation_id"
 
@@ -22,3 +22,9 @@ def current_organisation(request: HttpRequest) -> Organisation | None:
         cached = Organisation.objects.get(pk=org_id)
         request._opendps_org = cached  # type: ignore[attr-defined]
     return cached
+
+
+class AuthedRequest(HttpRequest):
+    """A request whose user is signed in (login_required views, token-authenticated API)."""
+
+    user: User

@@ -125,11 +125,11 @@ def test_an_invitation_expires_after_seven_days(people, mailbox):
         role=Role.EVALUATOR,
     )
     secret = invitation_link(mailbox, "late@authority.test")
-    with time_machine.travel(clock.now() + timedelta(days=7, seconds=1)):
-        with pytest.raises(RuleViolation, match="expired"):
-            services.invitation_accept(
-                secret=secret, full_name="L", password="a-long-enough-pass-7"
-            )
+    with (
+        time_machine.travel(clock.now() + timedelta(days=7, seconds=1)),
+        pytest.raises(RuleViolation, match="expired"),
+    ):
+        services.invitation_accept(secret=secret, full_name="L", password="a-long-enough-pass-7")
     assert not User.objects.filter(email="late@authority.test").exists()
 
 

@@ -56,7 +56,7 @@ _SUBDIVISIONS = {
 @lru_cache(maxsize=256)
 def _bank_holidays(nation: Nation, year: int) -> frozenset[date]:
     """The bank holidays (substitute days included) of ``nation`` in ``year``."""
-    return frozenset(holidays.UK(subdiv=_SUBDIVISIONS[nation], years=year).keys())
+    return frozenset(holidays.country_holidays("GB", subdiv=_SUBDIVISIONS[nation], years=year))
 
 
 @lru_cache(maxsize=64)

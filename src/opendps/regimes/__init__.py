@@ -39,8 +39,9 @@ REGIMES: Mapping[str, Regime] = MappingProxyType(
 def get_regime(code: str, start_date: date | None = None) -> Regime:
     """The regime ``code`` as in force for procedures starting on ``start_date``.
 
-    Without ``start_date``, the current rules; an aware datetime is read as its London day. Raises ``ValueError`` for an unknown code
-    and :class:`RuleViolation` for a start date before the regime came into force.
+    Without ``start_date``, the current rules; an aware datetime is read as its London
+    day. Raises ``ValueError`` for an unknown code and :class:`RuleViolation` for a start
+    date before the regime came into force.
     """
     try:
         versions = _VERSIONS[str(code)]

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "opendps.core",
     "opendps.accounts",
     "opendps.notifications",
+    "opendps.markets",
+    "opendps.membership",
     "opendps.web",
 ]
 
@@ -225,6 +227,10 @@ EMAIL_HOST_USER = os.environ.get("OPENDPS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("OPENDPS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("OPENDPS_EMAIL_TLS")
 EMAIL_TIMEOUT = 10
+# PA 2023 s 37: removals of excluded suppliers are reported to the appropriate authority.
+OPENDPS_EXCLUSION_REPORT_EMAIL = os.environ.get(
+    "OPENDPS_EXCLUSION_REPORT_EMAIL", "debarment-review@procurement-review.example"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("OPENDPS_FROM_EMAIL", "OpenDPS <no-reply@opendps.local>")
 
 # --- Background jobs (huey): SQLite by default, Redis when HUEY_REDIS_URL is set --------

@@ -6,6 +6,8 @@ from opendps.api import api
 urlpatterns = [
     path("", include("opendps.web.urls")),
     path("account/", include("opendps.accounts.urls")),
+    path("", include("opendps.markets.urls")),
+    path("", include("opendps.membership.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,3 +18,27 @@ class AuditEventType(models.TextChoices):
     PASSWORD_RESET_COMPLETED = "password_reset_completed", _("Password reset")
     SIGNED_IN = "signed_in", _("Signed in")
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out", _("Sign-in locked out")
+    # markets
+    MARKET_CREATED = "market_created", _("Market created")
+    MARKET_UPDATED = "market_updated", _("Market updated")
+    CATEGORY_ADDED = "category_added", _("Category added")
+    QUESTIONNAIRE_REVISED = "questionnaire_revised", _("Questionnaire revised")
+    MARKET_PUBLISHED = "market_published", _("Market published")
+    MARKET_VALIDITY_CHANGED = "market_validity_changed", _("Period of validity changed")
+    MARKET_CEASED = "market_ceased", _("Market ceased")
+    # membership
+    APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    APPLICATION_ASSESSMENT_EXTENDED = (
+        "application_assessment_extended",
+        _("Assessment period extended"),
+    )
+    APPLICATION_ADMITTED = "application_admitted", _("Application admitted")
+    APPLICATION_REJECTED = "application_rejected", _("Application rejected")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    DECLARATION_REQUESTED = "declaration_requested", _("Renewed self-declaration requested")
+    DECLARATION_ANSWERED = "declaration_answered", _("Renewed self-declaration answered")
+    MEMBER_SUSPENDED = "member_suspended", _("Member suspended")
+    MEMBER_REINSTATED = "member_reinstated", _("Member reinstated")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    DEBARMENT_ADDED = "debarment_added", _("Supplier added to the debarment list")
+    DEBARMENT_LIFTED = "debarment_lifted", _("Supplier removed from the debarment list")

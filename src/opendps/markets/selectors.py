@@ -1,0 +1,85 @@
+"""Reads of markets, scoped to what the actor may see.
+
+Published markets are public. Drafts are seen only by their authority's people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.permissions import AUTHORITY_ROLES
+from opendps.core import clock
+from opendps.core.errors import NotFound
+from opendps.markets.models import Category, Market, QuestionnaireVersion
+from opendps.markets.status import open_markets_q, with_status
+
+MARKET_NOT_FOUND = _("Market not found.")
+CATEGORY_NOT_FOUND = _("Category not found.")
+
+
+def _visible_q(actor: Any) -> Q:
+    own = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    return Q(published_at__isnull=False) | Q(authority_id__in=own)
+
+
+def market_list(
+    actor: Any, *, only_open: bool = False, authority_id: int | None = None
+) -> QuerySet[Market]:
+    markets = Market.objects.filter(_visible_q(actor))
+    if only_open:
+        markets = markets.filter(open_markets_q(clock.now()))
+    if authority_id is not None:
+        markets = markets.filter(authority_id=authority_id)
+    return with_status(
+        markets.select_related("authority").annotate(category_count=Count("categories"))
+    )
+
+
+def market_list_for_authority(actor: Any) -> QuerySet[Market]:
+    """The markets of the authorities the actor works for, drafts included."""
+    own = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    return with_status(Market.objects.filter(authority_id__in=own).select_related("authority"))
+
+
+def market_get(actor: Any, *, market_id: int) -> Market:
+    market = (
+        with_status(Market.objects.filter(_visible_q(actor), pk=market_id))
+        .select_related("authority")
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.order_by("position", "pk"))
+        )
+        .first()
+    )
+    if market is None:
+        raise NotFound(MARKET_NOT_FOUND)
+    return market
+
+
+def category_get(actor: Any, *, category_id: int) -> Category:
+    category = (
+        Category.objects.filter(pk=category_id)
+        .select_related("market", "market__authority")
+        .first()
+    )
+    if (
+        category is None
+        or not Market.objects.filter(_visible_q(actor), pk=category.market_id).exists()
+    ):
+        raise NotFound(CATEGORY_NOT_FOUND)
+    return category
+
+
+def questionnaire_current(category: Category) -> QuestionnaireVersion:
+    version = category.questionnaire_versions.order_by("-version").first()
+    assert version is not None  # created with the category
+    return version
+
+
+def can_manage_market(actor: Any, market: Market) -> bool:
+    from opendps.markets.services import MARKET_ROLES
+
+    return permissions.has_role(actor, market.authority_id, MARKET_ROLES)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MembershipConfig(AppConfig):
+    name = "opendps.membership"
+    label = "membership"

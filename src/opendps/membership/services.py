@@ -1,0 +1,660 @@
+"""Every change to applications, category membership, declarations and debarment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import Organisation, Role, User
+from opendps.core import clock
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from opendps.core.events import AuditEventType
+from opendps.markets.models import Category, Market
+from opendps.markets.questionnaire import (
+    FailureMeaning,
+    answers_clean,
+    assess,
+    failed_questions,
+    mandatory_exclusion_failed,
+    questionnaire_parse,
+)
+from opendps.markets.questionnaire import (
+    Outcome as QuestionOutcome,
+)
+from opendps.markets.status import MarketStatus, market_status
+from opendps.membership.models import (
+    Application,
+    ApplicationDocument,
+    CategoryMember,
+    Debarment,
+    DeclarationRequest,
+    Outcome,
+)
+from opendps.membership.uploads import upload_check
+from opendps.notifications.services import email_send_on_commit
+from opendps.regimes import get_regime
+
+APPLY_ROLES = frozenset({Role.SUPPLIER_ADMIN, Role.BID_WRITER})
+ASSESS_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
+MANAGE_ROLES = frozenset({Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
+
+NOT_A_SUPPLIER = _("Only a supplier organisation can apply to join a market.")
+MARKET_NOT_OPEN = _("This market is not open for applications.")
+NO_CATEGORY_CHOSEN = _("Choose at least one category to apply to.")
+CATEGORY_NOT_IN_MARKET = _("That category is not part of this market.")
+ALREADY_APPLIED = _("You already have an application waiting for a decision in %(category)s.")
+ALREADY_MEMBER = _("You are already a member of %(category)s.")
+DEBARRED = _("A supplier on the debarment list cannot be admitted.")
+ALREADY_DECIDED = _("This application has already been decided.")
+REASON_PER_FAILED_QUESTION = _("Give a reason for each failed question: %(questions)s.")
+REJECT_NEEDS_A_REASON = _("Give at least one reason for rejecting the application.")
+CANNOT_ADMIT_FAILED = _(
+    "The application fails %(questions)s, which is a mandatory exclusion ground or a "
+    "condition of membership: it cannot be admitted."
+)
+UNKNOWN_QUESTION = _("There is no question '%(question)s' in this application.")
+REASON_REQUIRED = _("Give a reason.")
+ALREADY_EXTENDED = _("The assessment period has already been extended.")
+MEMBER_REMOVED = _("This member has already been removed.")
+NOT_SUSPENDED = _("This member is not suspended.")
+ALREADY_SUSPENDED = _("This member is already suspended.")
+DECLARATION_PENDING = _("A renewed self-declaration is already waiting for an answer.")
+DECLARATION_ANSWERED = _("This declaration has already been answered.")
+UPLOAD_NOT_A_FILE_QUESTION = _("'%(question)s' is not a question that takes a file.")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def is_debarred(supplier: Organisation, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    match = Q(supplier=supplier)
+    if supplier.registration_number:
+        match |= Q(registration_number__iexact=supplier.registration_number)
+    live = Q(lifted_at__isnull=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    return Debarment.objects.filter(match & live).exists()
+
+
+def _assessment_due(application: Application, market: Market) -> datetime:
+    regime = get_regime(market.regime, market.validity_starts_at)
+    first_invitation = getattr(market, "first_invitation_sent_at", None)
+    return regime.assessment_due(
+        application.submitted_at,
+        market.nation,
+        extended=application.extended_at is not None,
+        reasonable_period_working_days=market.assessment_working_days,
+        first_period_ends_at=market.first_period_ends_at,
+        first_invitation_sent_at=first_invitation,
+    )
+
+
+def _file_question_ids(questions: list[dict[str, Any]]) -> set[str]:
+    return {q["id"] for q in questions if q["kind"] == "file"}
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def application_submit(
+    *,
+    actor: User,
+    supplier: Organisation,
+    market: Market,
+    category_ids: Iterable[int],
+    answers: Mapping[str, Any],
+    files: Mapping[str, UploadedFile] | None = None,
+) -> list[Application]:
+    """Apply to one or more categories at once; answers are assessed automatically now.
+
+    One application per category (each category has its own questionnaire version). A
+    wrong answer, a bad file, or a closed market refuses the whole submission.
+    """
+    if not supplier.is_supplier:
+        raise NotPermitted(NOT_A_SUPPLIER)
+    permissions.require_role(actor, supplier, APPLY_ROLES)
+    market = Market.objects.select_for_update().get(pk=market.pk)
+    now = clock.now()
+    if market_status(market, now) != MarketStatus.OPEN:
+        raise RuleViolation(MARKET_NOT_OPEN, code="market_not_open")
+    chosen = sorted(set(category_ids))
+    if not chosen:
+        raise RuleViolation(NO_CATEGORY_CHOSEN, code="no_category")
+    categories = list(Category.objects.filter(market=market, pk__in=chosen))
+    if len(categories) != len(chosen):
+        raise RuleViolation(CATEGORY_NOT_IN_MARKET, code="category_not_in_market")
+    if is_debarred(supplier, now):
+        raise RuleViolation(DEBARRED, code="debarred")
+    checked_files = {qid: (upload, upload_check(upload)) for qid, upload in (files or {}).items()}
+    applications = [
+        _submit_one(actor, supplier, market, category, answers, checked_files, now)
+        for category in categories
+    ]
+    contacts = _supplier_contacts(supplier)
+    email_send_on_commit(
+        to=contacts,
+        template="application_received",
+        context={"market": market, "applications": applications, "supplier": supplier},
+    )
+    return applications
+
+
+def _submit_one(
+    actor: User,
+    supplier: Organisation,
+    market: Market,
+    category: Category,
+    answers: Mapping[str, Any],
+    checked_files: dict[str, Any],
+    now: datetime,
+) -> Application:
+    if CategoryMember.objects.filter(
+        category=category, supplier=supplier, removed_at=None
+    ).exists():
+        raise Conflict(ALREADY_MEMBER, category=category.title)
+    if Application.objects.filter(
+        category=category, supplier=supplier, decided_at=None, withdrawn_at=None
+    ).exists():
+        raise Conflict(ALREADY_APPLIED, category=category.title)
+    version = category.questionnaire_versions.order_by("-version").first()
+    assert version is not None  # every category is created with a questionnaire
+    questionnaire = questionnaire_parse({"questions": version.questions})
+    file_questions = _file_question_ids(version.questions)
+    for question_id in checked_files:
+        if question_id not in file_questions:
+            raise RuleViolation(UPLOAD_NOT_A_FILE_QUESTION, question=question_id)
+    own_answers = {k: v for k, v in answers.items() if k in questionnaire.by_id()}
+    files_present = set(checked_files)
+    clean = answers_clean(questionnaire, own_answers, files_present)
+    application = Application(
+        supplier=supplier,
+        market=market,
+        category=category,
+        questionnaire=version,
+        answers=clean,
+        auto_assessment=assess(questionnaire, clean, files_present),
+        submitted_by=actor,
+        submitted_at=now,
+        assessment_due_at=now,  # replaced just below, once submitted_at is known
+    )
+    application.assessment_due_at = _assessment_due(application, market)
+    application.save()
+    for question_id, (upload, checked) in checked_files.items():
+        document = ApplicationDocument(
+            application=application,
+            question_id=question_id,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=now,
+        )
+        document.file.save(checked.name, upload, save=False)
+        document.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.APPLICATION_SUBMITTED,
+        subject=application,
+        organisation_id=supplier.pk,
+        data={
+            "market_id": market.pk,
+            "category_id": category.pk,
+            "questionnaire_version": version.version,
+            "auto_failed": failed_questions(application.auto_assessment),
+            "due": application.assessment_due_at.isoformat(),
+        },
+    )
+    return application
+
+
+def _supplier_contacts(supplier: Organisation) -> list[str]:
+    return list(
+        supplier.memberships.filter(role__in=[Role.SUPPLIER_ADMIN, Role.BID_WRITER])
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _lock_application(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("market", "market__authority", "category", "supplier")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic(durable=True)
+def application_withdraw(*, actor: User, application: Application) -> Application:
+    application = _lock_application(application)
+    permissions.require_role(actor, application.supplier, APPLY_ROLES)
+    if application.decided_at is not None or application.withdrawn_at is not None:
+        raise Conflict(ALREADY_DECIDED)
+    application.withdrawn_at = clock.now()
+    application.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.APPLICATION_WITHDRAWN,
+        subject=application,
+        organisation_id=application.supplier_id,
+    )
+    return application
+
+
+# --- assessing ----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def application_extend_assessment(
+    *, actor: User, application: Application, reason: str
+) -> Application:
+    """PCR 2015 reg 34: the 10 working days may become 15 where justified (reason kept)."""
+    application = _lock_application(application)
+    market = application.market
+    permissions.require_role(actor, market.authority, ASSESS_ROLES)
+    if application.decided_at is not None or application.withdrawn_at is not None:
+        raise Conflict(ALREADY_DECIDED)
+    if application.extended_at is not None:
+        raise Conflict(ALREADY_EXTENDED)
+    regime = get_regime(market.regime, market.validity_starts_at)
+    application.extension_reason = regime.extend_assessment(reason)
+    application.extended_at = clock.now()
+    before = application.assessment_due_at
+    application.assessment_due_at = _assessment_due(application, market)
+    application.save(update_fields=["extension_reason", "extended_at", "assessment_due_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.APPLICATION_ASSESSMENT_EXTENDED,
+        subject=application,
+        organisation_id=market.authority_id,
+        data={
+            "reason": application.extension_reason,
+            "from": before.isoformat(),
+            "to": application.assessment_due_at.isoformat(),
+        },
+    )
+    return application
+
+
+def _check_decision_reasons(
+    application: Application, outcome: Outcome, reasons: dict[str, str]
+) -> None:
+    questions = {q["id"]: q for q in application.questionnaire.questions}
+    for question_id in reasons:
+        if question_id not in questions:
+            raise RuleViolation(UNKNOWN_QUESTION, question=question_id)
+    auto_failed = failed_questions(application.auto_assessment)
+    missing = [qid for qid in auto_failed if not reasons.get(qid, "").strip()]
+    if missing:
+        raise RuleViolation(
+            REASON_PER_FAILED_QUESTION,
+            code="reason_per_failed_question",
+            questions=", ".join(missing),
+        )
+    if outcome == Outcome.REJECTED and not any(r.strip() for r in reasons.values()):
+        raise RuleViolation(REJECT_NEEDS_A_REASON, code="reject_needs_reason")
+    if outcome == Outcome.ADMITTED:
+        blocking = [
+            qid
+            for qid in auto_failed
+            if application.auto_assessment[qid]["failure"] != FailureMeaning.DISCRETIONARY_EXCLUSION
+        ]
+        if blocking:
+            raise RuleViolation(
+                CANNOT_ADMIT_FAILED, code="cannot_admit_failed", questions=", ".join(blocking)
+            )
+
+
+@transaction.atomic(durable=True)
+def application_decide(
+    *,
+    actor: User,
+    application: Application,
+    outcome: str,
+    reasons: dict[str, str] | None = None,
+    note: str = "",
+) -> Application:
+    """An evaluator admits or rejects, with a reason for every failed question.
+
+    Admission is refused for a debarred supplier or a failed mandatory exclusion ground or
+    condition; discretionary grounds may be accepted with a reason. The supplier is told
+    at once by email.
+    """
+    application = _lock_application(application)
+    market = application.market
+    permissions.require_role(actor, market.authority, ASSESS_ROLES)
+    if application.decided_at is not None or application.withdrawn_at is not None:
+        raise Conflict(ALREADY_DECIDED)
+    decision = Outcome(outcome)
+    clean_reasons = {
+        qid: str(text).strip() for qid, text in (reasons or {}).items() if str(text).strip()
+    }
+    _check_decision_reasons(application, decision, clean_reasons)
+    now = clock.now()
+    regime = get_regime(market.regime, market.validity_starts_at)
+    if decision == Outcome.ADMITTED:
+        regime.check_admission(
+            excluded=mandatory_exclusion_failed(application.auto_assessment),
+            debarred=is_debarred(application.supplier, now),
+        )
+    application.outcome = decision
+    application.decided_at = now
+    application.decided_by = actor
+    application.reasons = clean_reasons
+    application.decision_note = note.strip()
+    application.full_clean()
+    application.save()
+    if decision == Outcome.ADMITTED:
+        CategoryMember.objects.create(
+            category=application.category,
+            market=market,
+            supplier=application.supplier,
+            application=application,
+            admitted_at=now,
+        )
+    audit_record(
+        actor=actor,
+        event_type=(
+            AuditEventType.APPLICATION_ADMITTED
+            if decision == Outcome.ADMITTED
+            else AuditEventType.APPLICATION_REJECTED
+        ),
+        subject=application,
+        organisation_id=market.authority_id,
+        data={
+            "supplier_id": application.supplier_id,
+            "category_id": application.category_id,
+            "reasons": clean_reasons,
+            "on_time": now <= application.assessment_due_at,
+        },
+    )
+    questions = {q["id"]: q["text"] for q in application.questionnaire.questions}
+    email_send_on_commit(
+        to=_supplier_contacts(application.supplier),
+        template="application_decided",
+        context={
+            "application": application,
+            "admitted": decision == Outcome.ADMITTED,
+            "reasons": [(questions.get(qid, qid), text) for qid, text in clean_reasons.items()],
+        },
+    )
+    return application
+
+
+def first_period_applications_all_assessed(market: Market) -> bool:
+    """PCR 2015 reg 34(3): true once every request received in the first period is decided."""
+    if market.first_period_ends_at is None:
+        return True
+    return not Application.objects.filter(
+        market=market,
+        submitted_at__lte=market.first_period_ends_at,
+        decided_at__isnull=True,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+def _lock_member(member: CategoryMember) -> CategoryMember:
+    return (
+        CategoryMember.objects.select_for_update()
+        .select_related("market", "market__authority", "category", "supplier")
+        .get(pk=member.pk)
+    )
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise RuleViolation(REASON_REQUIRED, code="reason_required")
+    return reason.strip()
+
+
+@transaction.atomic(durable=True)
+def member_suspend(*, actor: User, member: CategoryMember, reason: str) -> CategoryMember:
+    member = _lock_member(member)
+    permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
+    if member.removed_at is not None:
+        raise Conflict(MEMBER_REMOVED)
+    if member.suspended_at is not None:
+        raise Conflict(ALREADY_SUSPENDED)
+    member.suspended_at = clock.now()
+    member.suspension_reason = _reason(reason)
+    member.save(update_fields=["suspended_at", "suspension_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBER_SUSPENDED,
+        subject=member,
+        organisation_id=member.market.authority_id,
+        data={"supplier_id": member.supplier_id, "reason": member.suspension_reason},
+    )
+    email_send_on_commit(
+        to=_supplier_contacts(member.supplier),
+        template="member_suspended",
+        context={"member": member},
+    )
+    return member
+
+
+@transaction.atomic(durable=True)
+def member_reinstate(*, actor: User, member: CategoryMember, reason: str) -> CategoryMember:
+    member = _lock_member(member)
+    permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
+    if member.suspended_at is None:
+        raise Conflict(NOT_SUSPENDED)
+    previous = member.suspension_reason
+    member.suspended_at = None
+    member.suspension_reason = ""
+    member.save(update_fields=["suspended_at", "suspension_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBER_REINSTATED,
+        subject=member,
+        organisation_id=member.market.authority_id,
+        data={"reason": _reason(reason), "suspension_reason": previous},
+    )
+    return member
+
+
+@transaction.atomic(durable=True)
+def member_remove(
+    *, actor: User, member: CategoryMember, reason: str, exclusion: bool = False
+) -> CategoryMember:
+    """Remove a member for good; PA 2023 s 37 removals for exclusion are reported."""
+    member = _lock_member(member)
+    market = member.market
+    permissions.require_role(actor, market.authority, MANAGE_ROLES)
+    if member.removed_at is not None:
+        raise Conflict(MEMBER_REMOVED)
+    now = clock.now()
+    member.removed_at = now
+    member.removal_reason = _reason(reason)
+    regime = get_regime(market.regime, market.validity_starts_at)
+    report = exclusion and regime.removal_reported_to_authority
+    if report:
+        member.removal_reported_at = now
+    member.save(update_fields=["removed_at", "removal_reason", "removal_reported_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBER_REMOVED,
+        subject=member,
+        organisation_id=market.authority_id,
+        data={
+            "supplier_id": member.supplier_id,
+            "reason": member.removal_reason,
+            "reported": report,
+        },
+    )
+    email_send_on_commit(
+        to=_supplier_contacts(member.supplier),
+        template="member_removed",
+        context={"member": member},
+    )
+    if report:
+        email_send_on_commit(
+            to=[settings.OPENDPS_EXCLUSION_REPORT_EMAIL],
+            template="removal_report",
+            context={"member": member, "market": market},
+        )
+    return member
+
+
+@transaction.atomic(durable=True)
+def declaration_request(*, actor: User, member: CategoryMember) -> DeclarationRequest:
+    """PCR 2015: ask a member for a renewed self-declaration, due in 5 working days.
+
+    A member whose declaration is overdue counts as suspended until it answers.
+    """
+    member = _lock_member(member)
+    market = member.market
+    permissions.require_role(actor, market.authority, MANAGE_ROLES)
+    if member.removed_at is not None:
+        raise Conflict(MEMBER_REMOVED)
+    if member.declarations.filter(answered_at__isnull=True).exists():
+        raise Conflict(DECLARATION_PENDING)
+    now = clock.now()
+    regime = get_regime(market.regime, market.validity_starts_at)
+    request = DeclarationRequest.objects.create(
+        member=member,
+        requested_by=actor,
+        requested_at=now,
+        due_at=regime.self_declaration_due(now, market.nation),
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DECLARATION_REQUESTED,
+        subject=request,
+        organisation_id=market.authority_id,
+        data={"member_id": member.pk, "due": request.due_at.isoformat()},
+    )
+    email_send_on_commit(
+        to=_supplier_contacts(member.supplier),
+        template="declaration_requested",
+        context={"member": member, "request": request},
+    )
+    return request
+
+
+def declaration_questions(member: CategoryMember) -> list[dict[str, Any]]:
+    """The exclusion questions of the member's questionnaire: what a renewal re-asks."""
+    return [
+        q
+        for q in member.application.questionnaire.questions
+        if q.get("failure")
+        in {FailureMeaning.MANDATORY_EXCLUSION, FailureMeaning.DISCRETIONARY_EXCLUSION}
+        and q["kind"] != "file"
+    ]
+
+
+@transaction.atomic(durable=True)
+def declaration_answer(
+    *, actor: User, request: DeclarationRequest, answers: Mapping[str, Any]
+) -> DeclarationRequest:
+    request = (
+        DeclarationRequest.objects.select_for_update()
+        .select_related(
+            "member", "member__supplier", "member__market", "member__application__questionnaire"
+        )
+        .get(pk=request.pk)
+    )
+    member = request.member
+    permissions.require_role(actor, member.supplier, APPLY_ROLES)
+    if request.answered_at is not None:
+        raise Conflict(DECLARATION_ANSWERED)
+    questionnaire = questionnaire_parse({"questions": declaration_questions(member)})
+    clean = answers_clean(questionnaire, dict(answers), set())
+    request.answers = clean
+    request.assessment = assess(questionnaire, clean, set())
+    request.answered_at = clock.now()
+    request.answered_by = actor
+    request.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DECLARATION_ANSWERED,
+        subject=request,
+        organisation_id=member.supplier_id,
+        data={
+            "member_id": member.pk,
+            "late": request.answered_at > request.due_at,
+            "failed": failed_questions(request.assessment),
+        },
+    )
+    if failed_questions(request.assessment):
+        authority_people = member.market.authority.memberships.filter(
+            role__in=list(MANAGE_ROLES)
+        ).values_list("user__email", flat=True)
+        email_send_on_commit(
+            to=list(authority_people),
+            template="declaration_reports_ground",
+            context={"member": member, "request": request},
+        )
+    return request
+
+
+# --- debarment ----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def debarment_add(
+    *,
+    actor: User,
+    name: str,
+    reason: str,
+    supplier: Organisation | None = None,
+    registration_number: str = "",
+    ends_at: datetime | None = None,
+) -> Debarment:
+    """Platform staff keep the debarment list; a listed supplier cannot be admitted."""
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(_("Only platform staff can change the debarment list."))
+    debarment = Debarment(
+        supplier=supplier,
+        name=name.strip() or (supplier.name if supplier else ""),
+        registration_number=(
+            registration_number or (supplier.registration_number if supplier else "")
+        ).strip(),
+        reason=_reason(reason),
+        created_by=actor,
+        created_at=clock.now(),
+        ends_at=ends_at,
+    )
+    debarment.full_clean()
+    debarment.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DEBARMENT_ADDED,
+        subject=debarment,
+        organisation_id=supplier.pk if supplier else None,
+        data={"name": debarment.name, "registration_number": debarment.registration_number},
+    )
+    return debarment
+
+
+@transaction.atomic(durable=True)
+def debarment_lift(*, actor: User, debarment: Debarment, reason: str) -> Debarment:
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(_("Only platform staff can change the debarment list."))
+    debarment = Debarment.objects.select_for_update().get(pk=debarment.pk)
+    if debarment.lifted_at is not None:
+        raise NotFound(_("That debarment is not in force."))
+    debarment.lifted_at = clock.now()
+    debarment.save(update_fields=["lifted_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DEBARMENT_LIFTED,
+        subject=debarment,
+        organisation_id=debarment.supplier_id,
+        data={"reason": _reason(reason)},
+    )
+    return debarment
+
+
+__all__ = ["QuestionOutcome"]

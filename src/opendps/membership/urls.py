@@ -1,0 +1,36 @@
+from django.urls import path
+
+from opendps.membership import views
+
+app_name = "membership"
+
+urlpatterns = [
+    # supplier
+    path("markets/<int:market_id>/apply", views.apply, name="apply"),
+    path("applications", views.supplier_applications, name="supplier-applications"),
+    path(
+        "applications/<int:application_id>", views.supplier_application, name="supplier-application"
+    ),
+    path(
+        "applications/<int:application_id>/withdraw",
+        views.application_withdraw,
+        name="application-withdraw",
+    ),
+    path("memberships", views.supplier_memberships, name="supplier-memberships"),
+    path("declarations/<int:request_id>", views.declaration_answer, name="declaration-answer"),
+    # evaluator / commissioner
+    path("assessment", views.evaluator_queue, name="evaluator-queue"),
+    path("assessment/<int:application_id>", views.assess_application, name="assess-application"),
+    path(
+        "assessment/<int:application_id>/extend", views.extend_assessment, name="extend-assessment"
+    ),
+    path(
+        "assessment/<int:application_id>/documents/<int:document_id>",
+        views.application_document,
+        name="application-document",
+    ),
+    path("members/<int:member_id>", views.member_detail, name="member-detail"),
+    path("members/<int:member_id>/<str:action>", views.member_action, name="member-action"),
+    # platform staff
+    path("debarment", views.debarment_list, name="debarment"),
+]

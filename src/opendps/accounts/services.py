@@ -28,7 +28,13 @@ from opendps.accounts.models import (
 from opendps.accounts.tokens import new_api_token, new_invitation_secret, secret_hash
 from opendps.core import clock
 from opendps.core.audit import audit_record
-from opendps.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from opendps.core.errors import (
+    Conflict,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    full_clean_or_refuse,
+)
 from opendps.core.events import AuditEventType
 from opendps.notifications.services import email_send_on_commit
 
@@ -77,10 +83,10 @@ def supplier_register(
     user = User(email=email, full_name=full_name)
     _check_password(password, user)
     user.set_password(password)
-    user.full_clean()
+    full_clean_or_refuse(user)
     user.save()
     org = Organisation(kind=OrganisationKind.SUPPLIER, **_organisation_fields(organisation))
-    org.full_clean()
+    full_clean_or_refuse(org)
     org.save()
     Membership.objects.create(user=user, organisation=org, role=Role.SUPPLIER_ADMIN)
     audit_record(
@@ -104,7 +110,7 @@ def organisation_create(
     if not permissions.is_platform_staff(actor):
         raise NotPermitted(_("Only platform staff can add organisations."))
     org = Organisation(kind=kind, **_organisation_fields(fields))
-    org.full_clean()
+    full_clean_or_refuse(org)
     org.save()
     audit_record(
         actor=actor,
@@ -127,7 +133,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **fields: An
     before = {key: getattr(org, key) for key in changes}
     for key, value in changes.items():
         setattr(org, key, value)
-    org.full_clean()
+    full_clean_or_refuse(org)
     org.save()
     audit_record(
         actor=actor,
@@ -162,7 +168,7 @@ def _invite(*, actor: User, organisation: Organisation, email: str, role: str) -
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
     )
-    invitation.full_clean()
+    full_clean_or_refuse(invitation)
     invitation.save()
     audit_record(
         actor=actor,
@@ -231,7 +237,7 @@ def invitation_accept(
         user = User(email=invitation.email, full_name=full_name)
         _check_password(password, user)
         user.set_password(password)
-        user.full_clean()
+        full_clean_or_refuse(user)
         user.save()
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, role=invitation.role
@@ -277,7 +283,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(
         user=actor, name=name, prefix=prefix, key_hash=key_hash, created_at=clock.now()
     )
-    token.full_clean()
+    full_clean_or_refuse(token)
     token.save()
     audit_record(
         actor=actor,
@@ -364,7 +370,7 @@ def member_add(
         user = User(email=email, full_name=full_name)
         _check_password(password, user)
         user.set_password(password)
-        user.full_clean()
+        full_clean_or_refuse(user)
         user.save()
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role

@@ -58,3 +58,23 @@ class Conflict(DomainError):
 
     status_code = 409
     default_code = "conflict"
+
+
+def full_clean_or_refuse(instance: Any, **kwargs: Any) -> None:
+    """Run the model's own validation; a failure becomes a ``RuleViolation`` naming the field,
+    so services never let a Django ``ValidationError`` escape as a server error."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            parts = [
+                f"{field}: {' '.join(str(m) for m in messages)}"
+                if field != "__all__"
+                else " ".join(str(m) for m in messages)
+                for field, messages in error.message_dict.items()
+            ]
+        else:
+            parts = [str(m) for m in error.messages]
+        raise RuleViolation("; ".join(parts), code="invalid") from error

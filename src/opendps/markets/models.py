@@ -28,7 +28,7 @@ class Market(models.Model):
     regime = models.CharField(_("regime"), max_length=32, choices=RegimeCode.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
-    cpv_codes = models.JSONField(_("CPV codes"), default=list)
+    cpv_codes = models.JSONField(_("CPV codes"), default=list, blank=True)
     estimated_value = models.DecimalField(
         _("estimated total value (£)"), max_digits=14, decimal_places=2
     )
@@ -89,7 +89,7 @@ class Category(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     service_type = models.CharField(_("service type"), max_length=200, blank=True)
-    areas = models.JSONField(_("geographic areas"), default=list)
+    areas = models.JSONField(_("geographic areas"), default=list, blank=True)
     max_contract_value = models.DecimalField(
         _("maximum contract value (£)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -147,7 +147,7 @@ class MarketNotice(models.Model):
     kind = models.CharField(max_length=24, choices=NoticeKind.choices)
     published_at = models.DateTimeField()
     summary = models.TextField(blank=True)
-    data = models.JSONField(default=dict)
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["published_at", "pk"]

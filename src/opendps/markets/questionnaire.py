@@ -110,7 +110,10 @@ THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def questionnaire_parse(data: Any) -> Questionnaire:
-    """Validate questionnaire data (from a template, a form or the API)."""
+    """Validate questionnaire data (from a template, a form or the API): a list of
+    questions, or a mapping with a ``questions`` list."""
+    if isinstance(data, list):
+        data = {"questions": data}
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as error:

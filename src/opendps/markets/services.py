@@ -14,7 +14,7 @@ from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, Role, User
 from opendps.core import clock
 from opendps.core.audit import audit_record
-from opendps.core.errors import Conflict, NotPermitted, RuleViolation
+from opendps.core.errors import Conflict, NotPermitted, RuleViolation, full_clean_or_refuse
 from opendps.core.events import AuditEventType
 from opendps.markets.models import Category, Market, MarketNotice, NoticeKind, QuestionnaireVersion
 from opendps.markets.questionnaire import questionnaire_parse
@@ -51,7 +51,7 @@ def _check_cpv(codes: list[str]) -> list[str]:
         raise RuleViolation(CPV_REQUIRED, code="cpv_required")
     for code in cleaned:
         if not CPV_PATTERN.match(code):
-            raise RuleViolation(CPV_INVALID, code="cpv_invalid", **{"code": code})
+            raise RuleViolation(CPV_INVALID, code="cpv_invalid", cpv=code)
     return cleaned
 
 
@@ -102,7 +102,7 @@ def market_create(*, actor: User, authority: Organisation, regime: str, **fields
         created_at=clock.now(),
         **values,
     )
-    market.full_clean()
+    full_clean_or_refuse(market)
     _check_regime_fields(market)
     market.save()
     audit_record(
@@ -130,7 +130,7 @@ def market_update(*, actor: User, market: Market, **fields: Any) -> Market:
         changes["cpv_codes"] = _check_cpv(list(changes["cpv_codes"]))
     for key, value in changes.items():
         setattr(market, key, value)
-    market.full_clean()
+    full_clean_or_refuse(market)
     _check_regime_fields(market)
     market.save()
     audit_record(
@@ -183,7 +183,7 @@ def category_add(*, actor: User, market: Market, questions: Any = None, **fields
     values = {key: value for key, value in fields.items() if key in CATEGORY_FIELDS}
     values["areas"] = [a.strip() for a in values.get("areas") or [] if a.strip()]
     category = Category(market=market, **values)
-    category.full_clean()
+    full_clean_or_refuse(category)
     category.save()
     if questions is None:
         questions = template_for(market.regime, vulnerable_people=market.vulnerable_people)[

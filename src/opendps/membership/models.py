@@ -26,8 +26,8 @@ class Application(models.Model):
     questionnaire = models.ForeignKey(
         QuestionnaireVersion, on_delete=models.PROTECT, related_name="+"
     )
-    answers = models.JSONField(default=dict)
-    auto_assessment = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
+    auto_assessment = models.JSONField(default=dict, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     # The legal deadline for the decision, from the regime; recomputed when extended or
@@ -42,7 +42,7 @@ class Application(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     # question id → the evaluator's reason (a failed question, or a discretionary ground
     # the evaluator accepted), plus a general note.
-    reasons = models.JSONField(default=dict)
+    reasons = models.JSONField(default=dict, blank=True)
     decision_note = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -136,8 +136,8 @@ class DeclarationRequest(models.Model):
     answered_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    answers = models.JSONField(default=dict)
-    assessment = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
+    assessment = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

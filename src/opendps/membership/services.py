@@ -16,7 +16,13 @@ from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, Role, User
 from opendps.core import clock
 from opendps.core.audit import audit_record
-from opendps.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from opendps.core.errors import (
+    Conflict,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    full_clean_or_refuse,
+)
 from opendps.core.events import AuditEventType
 from opendps.markets.models import Category, Market
 from opendps.markets.questionnaire import (
@@ -350,7 +356,7 @@ def application_decide(
     application.decided_by = actor
     application.reasons = clean_reasons
     application.decision_note = note.strip()
-    application.full_clean()
+    full_clean_or_refuse(application)
     application.save()
     if decision == Outcome.ADMITTED:
         CategoryMember.objects.create(
@@ -626,7 +632,7 @@ def debarment_add(
         created_at=clock.now(),
         ends_at=ends_at,
     )
-    debarment.full_clean()
+    full_clean_or_refuse(debarment)
     debarment.save()
     audit_record(
         actor=actor,

@@ -11,3 +11,13 @@ os.environ.setdefault("OPENDPS_TESTING", "1")
 os.environ.setdefault("OPENDPS_VAR_DIR", str(Path(__file__).resolve().parents[3] / "var" / "test"))
 
 from opendps.settings import *  # noqa: F403
+
+# One test database per test process, so parallel runs (two developers, two suites) never
+# share a file or a PostgreSQL database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": (
+        str(VAR_DIR / f"test_opendps_{os.getpid()}.sqlite3")  # noqa: F405
+        if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+        else f"test_opendps_{os.getpid()}"
+    )
+}

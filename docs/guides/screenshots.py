@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from opendps.web.demo import DEMO_PASSWORD
 
@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1000, "height": 760}
+VIEWPORT: ViewportSize = {"width": 1000, "height": 760}
 IMG = Path(__file__).resolve().parent / "img"
 
 SUPPLIER = "bid@brightpath.demo"

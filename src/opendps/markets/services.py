@@ -26,7 +26,7 @@ MARKET_ROLES = frozenset({Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
 
 NOT_AN_AUTHORITY = _("Only a contracting authority can set up a market.")
 CPV_INVALID = _(
-    "'%(code)s' is not a CPV code (8 digits, a dash and a check digit, e.g. 79600000-0)."
+    "'%(cpv)s' is not a CPV code (8 digits, a dash and a check digit, e.g. 79600000-0)."
 )
 CPV_REQUIRED = _("Give at least one CPV code.")
 ONLY_DRAFT = _("Only a draft market can be changed this way.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
@@ -21,6 +21,10 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("Enter a correct email address and password."),
         "inactive": _("This account is inactive."),
     }
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -24,7 +24,9 @@ def account_actions(request: HttpRequest) -> list[NextAction]:
             NextAction(
                 _("Invite your colleagues"),
                 reverse("accounts:team"),
-                _("Add buyers, evaluators or bid writers so work does not wait for you."),
+                _("Add buyers and evaluators so work does not wait for you.")
+                if organisation.is_authority
+                else _("Add bid writers so tenders do not wait for you."),
             )
         )
     if is_admin and not organisation.postcode:

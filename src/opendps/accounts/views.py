@@ -21,6 +21,7 @@ from opendps.accounts.forms import (
     ApiTokenForm,
     InvitationForm,
     OrganisationForm,
+    ResetRequestForm,
     SignInForm,
     SupplierRegistrationForm,
 )
@@ -242,6 +243,7 @@ class AuditedSetPasswordForm(SetPasswordForm):
 
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
+    form_class=ResetRequestForm,
     email_template_name="email/password_reset.txt",
     subject_template_name="email/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password-reset-sent"),

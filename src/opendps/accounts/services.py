@@ -357,9 +357,17 @@ def sign_in_record(*, user: User, locked_out: bool = False) -> None:
 
 @transaction.atomic(durable=True)
 def member_add(
-    *, actor: User, organisation: Organisation, email: str, full_name: str, password: str, role: str
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
 ) -> Membership:
-    """Platform staff onboard a person straight into a role (authority set-up, demo data)."""
+    """Platform staff onboard a person straight into a role (authority set-up, demo data).
+
+    Without a password the person sets one with "forgotten your password"."""
     if not permissions.is_platform_staff(actor):
         raise NotPermitted(_("Only platform staff can add people directly."))
     if role not in permissions.ROLES_BY_KIND[OrganisationKind(organisation.kind)]:
@@ -368,8 +376,11 @@ def member_add(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User(email=email, full_name=full_name)
-        _check_password(password, user)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            _check_password(password, user)
+            user.set_password(password)
         full_clean_or_refuse(user)
         user.save()
     membership, created = Membership.objects.get_or_create(

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+
+_suppressed: ContextVar[bool] = ContextVar("opendps_email_suppressed", default=False)
+
+
+@contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """Send no email from this block: loading demo or benchmark history tells no one."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def email_render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -20,6 +35,8 @@ def email_render(template: str, context: dict[str, Any]) -> tuple[str, str]:
 
 def email_send_on_commit(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
     """Render now (inside the transaction, with its data) and queue once it commits."""
+    if _suppressed.get():
+        return
     subject, body = email_render(template, context)
     recipients = sorted(set(to))
     if not recipients:

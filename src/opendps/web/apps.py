@@ -6,4 +6,5 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        from opendps.accounts import demo  # noqa: F401  (registers the demo loader)
+        from opendps.accounts import demo  # noqa: F401  (registers the demo loaders)
+        from opendps.membership import demo as membership_demo  # noqa: F401

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "opendps.notifications",
     "opendps.markets",
     "opendps.membership",
+    "opendps.competitions",
+    "opendps.contracts",
     "opendps.web",
 ]
 

@@ -42,3 +42,26 @@ class AuditEventType(models.TextChoices):
     MEMBER_REMOVED = "member_removed", _("Member removed")
     DEBARMENT_ADDED = "debarment_added", _("Supplier added to the debarment list")
     DEBARMENT_LIFTED = "debarment_lifted", _("Supplier removed from the debarment list")
+    # competitions
+    CALL_CREATED = "call_created", _("Call for competition created")
+    CALL_PUBLISHED = "call_published", _("Call for competition published")
+    CALL_CANCELLED = "call_cancelled", _("Call for competition cancelled")
+    CALL_CLOSED_NO_COMPLIANT = "call_closed_no_compliant", _("Call closed with no compliant tender")
+    CLARIFICATION_ASKED = "clarification_asked", _("Clarification question asked")
+    CLARIFICATION_ANSWERED = "clarification_answered", _("Clarification answered to all")
+    TENDER_SUBMITTED = "tender_submitted", _("Tender submitted")
+    TENDER_WITHDRAWN = "tender_withdrawn", _("Tender withdrawn")
+    TENDER_SUBMISSION_REFUSED = (
+        "tender_submission_refused",
+        _("Late or unauthorised tender refused"),
+    )
+    OPENING_APPROVED = "opening_approved", _("Opening approved by the first officer")
+    TENDERS_OPENED = "tenders_opened", _("Tenders opened")
+    TENDER_ACCESS_REFUSED = "tender_access_refused", _("Attempt to read sealed tenders refused")
+    CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+    SCORESHEET_SAVED = "scoresheet_saved", _("Scores saved")
+    SCORESHEET_SUBMITTED = "scoresheet_submitted", _("Scores submitted")
+    TENDER_EXCLUDED = "tender_excluded", _("Tender excluded as non-compliant")
+    MODERATION_RECORDED = "moderation_recorded", _("Consensus scores recorded")
+    AWARD_DECIDED = "award_decided", _("Award decided")
+    CONTRACT_CONCLUDED = "contract_concluded", _("Contract entered into")

@@ -116,3 +116,58 @@ def admit(people: Any, application: Application) -> Application:
     return membership_services.application_decide(
         actor=people.evaluator, application=application, outcome="admitted"
     )
+
+
+def member_suppliers(people: Any, market: Market, *suppliers: tuple[Any, Any]) -> None:
+    """Admit each (supplier, actor) pair to every category of the market."""
+    for supplier, actor in suppliers:
+        for application in apply(people, market, actor=actor, supplier=supplier):
+            admit(people, application)
+
+
+def make_call(
+    people: Any, market: Market, *, days: int = 11, publish: bool = True, **fields: Any
+) -> Any:
+    from opendps.competitions import services as competition_services
+
+    category = market.categories.order_by("pk").first()
+    assert category is not None
+    call = competition_services.call_create(
+        actor=people.buyer,
+        category=category,
+        title=fields.pop("title", "CV support for 20 claimants"),
+        requirement=fields.pop("requirement", "Two 1-2-1 sessions per claimant."),
+        estimated_value=fields.pop("estimated_value", Decimal("5000")),
+        deadline=fields.pop("deadline", clock.now() + timedelta(days=days, hours=1)),
+        **fields,
+    )
+    if publish:
+        call = competition_services.call_publish(actor=people.buyer, call=call)
+    return call
+
+
+def tender(
+    people: Any,
+    call: Any,
+    *,
+    supplier: Any = None,
+    actor: Any = None,
+    price: str = "4000",
+    **kw: Any,
+) -> Any:
+    from opendps.competitions import services as competition_services
+
+    supplier = supplier or people.supplier_a
+    answers = kw.pop(
+        "answers",
+        {c["key"]: f"Our approach to {c['name']}." for c in call.criteria if c["kind"] != "price"},
+    )
+    return competition_services.tender_submit(
+        actor=actor
+        or (people.supplier_a_admin if supplier == people.supplier_a else people.supplier_b_admin),
+        call=call,
+        supplier=supplier,
+        price=price,
+        answers=answers,
+        **kw,
+    )

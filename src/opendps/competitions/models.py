@@ -1,0 +1,242 @@
+"""Calls for competition, clarifications, sealed tenders, evaluation, award and feedback.
+
+Nothing here holds tender content in clear: a submission keeps only its HPKE ciphertext
+(``sealed_payload``, sealed documents in storage) and their hashes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts.models import Organisation, User
+from opendps.markets.models import Category, Market
+from opendps.membership.models import CategoryMember
+
+
+class Call(models.Model):
+    """A call for competition in one category. Its status derives from its timestamps."""
+
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="calls")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="calls")
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="calls")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    title = models.CharField(_("title"), max_length=200)
+    requirement = models.TextField(_("requirement"))
+    # A rapid light-touch call for one service user: anonymised needs only.
+    rapid = models.BooleanField(default=False)
+    service_user_needs = models.TextField(_("service user's needs (anonymised)"), blank=True)
+    region = models.CharField(_("region or area"), max_length=100, blank=True)
+    estimated_value = models.DecimalField(_("estimated value (£)"), max_digits=14, decimal_places=2)
+    # [{"key", "name", "kind": price|quality|social_value, "weight", "guidance"}]
+    criteria = models.JSONField()
+    # PCR reg 34: a sub-central authority's shorter period agreed with all members.
+    agreed_period_hours = models.PositiveIntegerField(null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline for tenders"))
+    clarification_deadline = models.DateTimeField(_("deadline for questions"))
+    published_at = models.DateTimeField(null=True, blank=True)
+    public_key = models.BinaryField(null=True, blank=True)
+    wrapped_private_key = models.BinaryField(null=True, blank=True)
+    opening_requested_at = models.DateTimeField(null=True, blank=True)
+    opening_requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    no_compliant_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["category", "published_at", "deadline"]),
+            models.Index(fields=["buyer", "-created_at"]),
+            models.Index(fields=["market", "published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def seal_label(self) -> str:
+        return f"opendps:call:{self.pk}"
+
+
+class Invitation(models.Model):
+    """Who was invited, fixed when the call is published (reg 34: every admitted member)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(CategoryMember, on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="call_invitations"
+    )
+    invited_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "supplier"], name="invitation_once_per_call")
+        ]
+        indexes = [models.Index(fields=["supplier", "call"])]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} to {self.call}"
+
+
+class Clarification(models.Model):
+    """A supplier's question, answered once to every invited member, anonymised."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="clarifications")
+    asked_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return self.question[:50]
+
+
+class TenderSubmission(models.Model):
+    """One sealed submission. A supplier's latest unwithdrawn submission is its tender."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="submissions")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+    sealed_payload = models.BinaryField()
+    sealed_sha256 = models.CharField(max_length=64)
+    receipt = models.JSONField()
+    receipt_signature = models.CharField(max_length=100)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    # Decided after opening: a non-compliant tender is excluded from ranking, with reasons.
+    excluded_at = models.DateTimeField(null=True, blank=True)
+    exclusion_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["call", "supplier", "-received_at"])]
+        constraints = [
+            # At most one live tender per supplier per call.
+            models.UniqueConstraint(
+                fields=["call", "supplier"],
+                condition=Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
+                name="submission_one_live_per_supplier",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.call} at {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SealedDocument(models.Model):
+    """A tender document, stored only as HPKE ciphertext under a random name."""
+
+    submission = models.ForeignKey(
+        TenderSubmission, on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(upload_to="sealed/%Y/%m/", max_length=255)
+    sealed_sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"sealed document {self.pk}"
+
+
+class ConflictDeclaration(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="conflict_declarations")
+    evaluator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField()
+    has_conflict = models.BooleanField()
+    details = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "evaluator"], name="one_declaration_per_evaluator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} on {self.call}"
+
+
+class Scoresheet(models.Model):
+    """One evaluator's independent scores for a call; hidden from others until submitted."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="scoresheets")
+    evaluator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # {submission_id: {criterion_key: {"score": int, "reason": str}}}
+    scores = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "evaluator"], name="one_scoresheet_per_evaluator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} on {self.call}"
+
+
+class Moderation(models.Model):
+    """The consensus scores with rationale, recorded by a moderator."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="moderation")
+    moderator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField()
+    # {submission_id: {criterion_key: {"score": int, "reason": str}}}
+    scores = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"moderation of {self.call}"
+
+
+class Award(models.Model):
+    """The award decision: ranking, winner, standstill and the notices it triggers."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="award")
+    winner = models.ForeignKey(TenderSubmission, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    # [{"submission_id", "supplier_id", "rank", "total", "scores": {key: points}, "price"}]
+    ranking = models.JSONField()
+    standstill_ends_at = models.DateTimeField(null=True, blank=True)
+    award_notice_due_at = models.DateTimeField(null=True, blank=True)
+    award_notice_published_at = models.DateTimeField(null=True, blank=True)
+    contract_value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    def __str__(self) -> str:
+        return f"award of {self.call}"
+
+
+class Feedback(models.Model):
+    """What one bidder learns: its scores and reasons, the winner's scores, its rank, and
+    the relative advantages of the winning tender (PA 2023 s 50 assessment summary)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="feedback")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="feedback")
+    created_at = models.DateTimeField()
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "supplier"], name="feedback_once_per_bidder")
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback to {self.supplier} on {self.call}"

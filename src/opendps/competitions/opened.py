@@ -1,0 +1,73 @@
+"""Reading sealed tenders once the box is open. The only code that unseals them.
+
+Nothing here is stored: content is decrypted for the request that needs it and dropped,
+so the database never holds tender plaintext, before or after opening.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from opendps.competitions.models import Call, SealedDocument, TenderSubmission
+from opendps.core import sealing
+
+
+@dataclass(frozen=True)
+class OpenedTender:
+    submission: TenderSubmission
+    price: Decimal
+    answers: dict[str, str]
+    notes: str
+    documents: list[dict[str, Any]]
+
+
+def live_submissions(call: Call) -> list[TenderSubmission]:
+    """Each supplier's tender: its latest submission, unless withdrawn."""
+    return list(
+        call.submissions.filter(withdrawn_at=None, superseded_at=None)
+        .select_related("supplier")
+        .order_by("received_at")
+    )
+
+
+def _info(call: Call, supplier_id: int) -> str:
+    return f"{call.seal_label}:supplier:{supplier_id}"
+
+
+def unseal_tenders(call: Call) -> list[OpenedTender]:
+    """Decrypt the live tenders of an opened call. Callers check who is asking."""
+    if call.opened_at is None:
+        raise PermissionError("tenders of an unopened call cannot be read")
+    assert call.wrapped_private_key is not None
+    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+    tenders = []
+    for submission in live_submissions(call):
+        data = json.loads(
+            sealing.unseal(
+                bytes(submission.sealed_payload), key, _info(call, submission.supplier_id)
+            )
+        )
+        tenders.append(
+            OpenedTender(
+                submission=submission,
+                price=Decimal(data["price"]),
+                answers=data["answers"],
+                notes=data.get("notes", ""),
+                documents=data.get("documents", []),
+            )
+        )
+    return tenders
+
+
+def unseal_document(call: Call, document: SealedDocument, index: int) -> bytes:
+    if call.opened_at is None:
+        raise PermissionError("tenders of an unopened call cannot be read")
+    assert call.wrapped_private_key is not None
+    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+    with document.file.open("rb") as handle:
+        sealed = handle.read()
+    info = f"{_info(call, document.submission.supplier_id)}:document:{index}"
+    return sealing.unseal(sealed, key, info)

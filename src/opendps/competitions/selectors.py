@@ -1,0 +1,97 @@
+"""Reads of calls, tenders, scores and feedback, scoped to what the actor may see.
+
+- A call is visible to its buying authority and to the suppliers invited to it.
+- Opened tender content: only the buying authority's people, only after opening.
+- A supplier sees only its own receipts and its own feedback.
+- An evaluator sees other evaluators' scores only after submitting their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
+from opendps.competitions.models import Call, Feedback, Scoresheet, TenderSubmission
+from opendps.competitions.opened import OpenedTender, unseal_tenders
+from opendps.competitions.status import with_status
+from opendps.core.errors import NotFound, NotPermitted
+
+CALL_NOT_FOUND = _("Call not found.")
+FEEDBACK_NOT_FOUND = _("There is no feedback for you on this call.")
+TENDERS_SEALED = _("Tenders stay sealed until the deadline has passed and they are opened.")
+
+
+def _call_scope(actor: Any) -> Q:
+    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    return Q(buyer_id__in=authorities) | Q(
+        published_at__isnull=False, invitations__supplier_id__in=suppliers
+    )
+
+
+def call_list(actor: Any) -> QuerySet[Call]:
+    return with_status(
+        Call.objects.filter(_call_scope(actor))
+        .distinct()
+        .select_related("market", "category", "buyer")
+    ).order_by("-created_at")
+
+
+def call_get(actor: Any, *, call_id: int) -> Call:
+    call = call_list(actor).filter(pk=call_id).first()
+    if call is None:
+        raise NotFound(CALL_NOT_FOUND)
+    return call
+
+
+def _authority_call(actor: Any, call_id: int) -> Call:
+    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    call = (
+        Call.objects.filter(pk=call_id, buyer_id__in=authorities)
+        .select_related("market", "category", "buyer")
+        .first()
+    )
+    if call is None:
+        raise NotFound(CALL_NOT_FOUND)
+    return call
+
+
+def tender_list_opened(actor: Any, *, call_id: int) -> list[OpenedTender]:
+    """Opened tenders, decrypted for this request only (Annex IV (d)–(f))."""
+    call = _authority_call(actor, call_id)
+    if call.opened_at is None:
+        raise NotPermitted(TENDERS_SEALED, code="tenders_sealed")
+    return unseal_tenders(call)
+
+
+def receipts_for_supplier(actor: Any, *, call_id: int) -> QuerySet[TenderSubmission]:
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    call_get(actor, call_id=call_id)
+    return TenderSubmission.objects.filter(call_id=call_id, supplier_id__in=suppliers).order_by(
+        "-received_at"
+    )
+
+
+def scoresheets_visible(actor: Any, *, call_id: int) -> QuerySet[Scoresheet]:
+    """Your own sheet always; the others only once yours is submitted."""
+    call = _authority_call(actor, call_id)
+    own = Scoresheet.objects.filter(call=call, evaluator=actor).first()
+    if own is not None and own.submitted_at is not None:
+        return Scoresheet.objects.filter(call=call).select_related("evaluator")
+    return Scoresheet.objects.filter(call=call, evaluator=actor)
+
+
+def feedback_for_supplier(actor: Any, *, call_id: int) -> Feedback:
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    feedback = (
+        Feedback.objects.filter(call_id=call_id, supplier_id__in=suppliers)
+        .select_related("call", "supplier")
+        .first()
+    )
+    if feedback is None:
+        raise NotFound(FEEDBACK_NOT_FOUND)
+    return feedback

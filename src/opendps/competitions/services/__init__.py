@@ -1,0 +1,41 @@
+"""Every change to calls for competition, split by stage of the procedure."""
+
+from opendps.competitions.services.calls import (
+    call_cancel,
+    call_create,
+    call_publish,
+    clarification_answer,
+    clarification_ask,
+)
+from opendps.competitions.services.evaluation import (
+    award_decide,
+    call_close_no_compliant,
+    conflict_declare,
+    contract_conclude,
+    moderation_record,
+    scoresheet_save,
+    tender_exclude,
+)
+from opendps.competitions.services.tenders import (
+    call_open,
+    tender_submit,
+    tender_withdraw,
+)
+
+__all__ = [
+    "award_decide",
+    "call_cancel",
+    "call_close_no_compliant",
+    "call_create",
+    "call_open",
+    "call_publish",
+    "clarification_answer",
+    "clarification_ask",
+    "conflict_declare",
+    "contract_conclude",
+    "moderation_record",
+    "scoresheet_save",
+    "tender_exclude",
+    "tender_submit",
+    "tender_withdraw",
+]

@@ -1,0 +1,290 @@
+"""Creating, publishing and cancelling calls; clarification questions and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import Organisation, User
+from opendps.competitions.anonymity import check_anonymised
+from opendps.competitions.criteria import (
+    RAPID_DEFAULT,
+    STANDARD_DEFAULT,
+    criteria_parse,
+    social_value_weight,
+)
+from opendps.competitions.models import Call, Clarification, Invitation
+from opendps.competitions.services.common import BUY_ROLES, lock_call, supplier_emails
+from opendps.competitions.status import CallStatus, call_status
+from opendps.core import clock, sealing
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, NotPermitted, RuleViolation, full_clean_or_refuse
+from opendps.core.events import AuditEventType
+from opendps.markets.models import Category
+from opendps.markets.status import MarketStatus, market_status
+from opendps.membership.models import CategoryMember
+from opendps.membership.services import first_period_applications_all_assessed
+from opendps.membership.status import active_members_q
+from opendps.notifications.services import email_send_on_commit
+from opendps.regimes import get_regime
+
+MARKET_NOT_OPEN = _("Calls can only be made in an open market.")
+RAPID_NOT_LIGHT_TOUCH = _(
+    "Rapid calls are only for light-touch services (social, health, employment)."
+)
+NEEDS_ONLY_FOR_RAPID = _("A service user's needs belong to a rapid call for one service user.")
+NOT_DRAFT = _("Only a draft call can be published.")
+NO_MEMBERS = _("No admitted, active supplier in this category can be invited.")
+CLARIFICATION_AFTER_DEADLINE = _("The deadline for questions has passed.")
+CLARIFICATION_BEFORE_DEADLINE = _(
+    "The deadline for questions must be before the deadline for tenders."
+)
+NOT_INVITED = _("Only suppliers invited to this call can do that.")
+ALREADY_ANSWERED = _("This question has already been answered.")
+NOT_OPEN = _("The call is not open.")
+CANNOT_CANCEL = _("A call that has been awarded, cancelled or closed cannot be cancelled.")
+REASON_REQUIRED = _("Give a reason.")
+TEXT_REQUIRED = _("Write the question.")
+AGREED_PERIOD_RAPID = _("An agreed shorter period and a rapid call cannot be combined.")
+
+
+def default_criteria(*, rapid: bool) -> list[dict[str, Any]]:
+    return [dict(item) for item in (RAPID_DEFAULT if rapid else STANDARD_DEFAULT)]
+
+
+@transaction.atomic(durable=True)
+def call_create(
+    *,
+    actor: User,
+    category: Category,
+    title: str,
+    requirement: str,
+    estimated_value: Decimal,
+    deadline: datetime,
+    clarification_deadline: datetime | None = None,
+    criteria: list[dict[str, Any]] | None = None,
+    rapid: bool = False,
+    service_user_needs: str = "",
+    region: str = "",
+    agreed_period_hours: int | None = None,
+) -> Call:
+    """A buyer drafts a call in one category of its authority's market."""
+    category = Category.objects.select_related("market__authority").get(pk=category.pk)
+    market = category.market
+    authority = market.authority
+    permissions.require_role(actor, authority, BUY_ROLES)
+    if market_status(market) != MarketStatus.OPEN:
+        raise RuleViolation(MARKET_NOT_OPEN, code="market_not_open")
+    if rapid and not market.light_touch:
+        raise RuleViolation(RAPID_NOT_LIGHT_TOUCH, code="rapid_not_light_touch")
+    if service_user_needs.strip() and not rapid:
+        raise RuleViolation(NEEDS_ONLY_FOR_RAPID, code="needs_only_for_rapid")
+    if agreed_period_hours and rapid:
+        raise RuleViolation(AGREED_PERIOD_RAPID)
+    check_anonymised(service_user_needs)
+    parsed = criteria_parse(criteria if criteria is not None else default_criteria(rapid=rapid))
+    regime = get_regime(market.regime, market.validity_starts_at)
+    regime.check_social_value_weight(
+        social_value_weight(parsed), central_government=authority.is_central_government
+    )
+    if clarification_deadline is None:
+        clarification_deadline = deadline - (deadline - clock.now()) / 4
+    if clarification_deadline >= deadline:
+        raise RuleViolation(CLARIFICATION_BEFORE_DEADLINE)
+    call = Call(
+        market=market,
+        category=category,
+        buyer=authority,
+        created_by=actor,
+        created_at=clock.now(),
+        title=title.strip(),
+        requirement=requirement.strip(),
+        rapid=rapid,
+        service_user_needs=service_user_needs.strip(),
+        region=region.strip(),
+        estimated_value=estimated_value,
+        criteria=[c.model_dump(mode="json") for c in parsed],
+        agreed_period_hours=agreed_period_hours,
+        deadline=deadline,
+        clarification_deadline=clarification_deadline,
+    )
+    full_clean_or_refuse(call, exclude=["public_key", "wrapped_private_key"])
+    call.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CALL_CREATED,
+        subject=call,
+        organisation_id=authority.pk,
+        data={"title": call.title, "category_id": category.pk, "rapid": rapid},
+    )
+    return call
+
+
+def _check_deadline(call: Call, now: datetime) -> None:
+    market = call.market
+    regime = get_regime(market.regime, market.validity_starts_at)
+    agreed = timedelta(hours=call.agreed_period_hours) if call.agreed_period_hours else None
+    regime.check_tender_deadline(
+        now,
+        call.deadline,
+        light_touch=call.rapid,
+        sub_central_agreed_period=agreed,
+        authority_is_sub_central=not market.authority.is_central_government,
+    )
+
+
+@transaction.atomic(durable=True)
+def call_publish(*, actor: User, call: Call) -> Call:
+    """Publish: seal keys made, every active member of the category invited (recorded).
+
+    PCR 2015: no invitation until the first period's applications are all assessed.
+    The deadline is checked against the regime's minimum from this moment.
+    """
+    call = lock_call(call)
+    market = call.market
+    permissions.require_role(actor, market.authority, BUY_ROLES)
+    if call.published_at is not None or call.cancelled_at is not None:
+        raise Conflict(NOT_DRAFT)
+    if market_status(market) != MarketStatus.OPEN:
+        raise RuleViolation(MARKET_NOT_OPEN, code="market_not_open")
+    now = clock.now()
+    regime = get_regime(market.regime, market.validity_starts_at)
+    regime.may_publish_call(
+        first_period_ended=market.first_period_ends_at is None
+        or market.first_period_ends_at <= now,
+        first_period_applications_all_assessed=first_period_applications_all_assessed(market),
+    )
+    _check_deadline(call, now)
+    members = list(
+        CategoryMember.objects.filter(active_members_q(now), category=call.category).values_list(
+            "pk", "supplier_id"
+        )
+    )
+    if not members:
+        raise RuleViolation(NO_MEMBERS, code="no_members")
+    keys = sealing.call_keys_new(call.seal_label)
+    call.public_key = keys.public_key
+    call.wrapped_private_key = keys.wrapped_private_key
+    call.published_at = now
+    call.save(update_fields=["public_key", "wrapped_private_key", "published_at"])
+    Invitation.objects.bulk_create(
+        [
+            Invitation(call=call, member_id=member_id, supplier_id=supplier_id, invited_at=now)
+            for member_id, supplier_id in members
+        ],
+        batch_size=1000,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CALL_PUBLISHED,
+        subject=call,
+        organisation_id=market.authority_id,
+        data={"invited": len(members), "deadline": call.deadline.isoformat()},
+    )
+    from opendps.competitions.tasks import call_invitations_send
+
+    transaction.on_commit(lambda: call_invitations_send(call.pk))
+    return call
+
+
+def _invited(call: Call, supplier: Organisation) -> bool:
+    return Invitation.objects.filter(call=call, supplier=supplier).exists()
+
+
+@transaction.atomic(durable=True)
+def clarification_ask(
+    *, actor: User, call: Call, supplier: Organisation, question: str
+) -> Clarification:
+    from opendps.competitions.services.common import TENDER_ROLES
+
+    permissions.require_role(actor, supplier, TENDER_ROLES)
+    call = lock_call(call)
+    if not _invited(call, supplier):
+        raise NotPermitted(NOT_INVITED)
+    if call_status(call) != CallStatus.OPEN:
+        raise RuleViolation(NOT_OPEN, code="call_not_open")
+    if clock.now() >= call.clarification_deadline:
+        raise RuleViolation(CLARIFICATION_AFTER_DEADLINE, code="clarification_deadline")
+    if not question.strip():
+        raise RuleViolation(TEXT_REQUIRED)
+    clarification = Clarification.objects.create(
+        call=call, asked_by=supplier, asked_at=clock.now(), question=question.strip()[:5000]
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CLARIFICATION_ASKED,
+        subject=clarification,
+        organisation_id=supplier.pk,
+        data={"call_id": call.pk},
+    )
+    return clarification
+
+
+@transaction.atomic(durable=True)
+def clarification_answer(
+    *, actor: User, clarification: Clarification, answer: str
+) -> Clarification:
+    """Answer once, to every invited member, without saying who asked."""
+    clarification = Clarification.objects.select_for_update().get(pk=clarification.pk)
+    call = lock_call(clarification.call_id)
+    permissions.require_role(actor, call.market.authority, BUY_ROLES)
+    if clarification.answered_at is not None:
+        raise Conflict(ALREADY_ANSWERED)
+    if call_status(call) != CallStatus.OPEN:
+        raise RuleViolation(NOT_OPEN, code="call_not_open")
+    if not answer.strip():
+        raise RuleViolation(TEXT_REQUIRED)
+    clarification.answer = answer.strip()
+    clarification.answered_at = clock.now()
+    clarification.answered_by = actor
+    clarification.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CLARIFICATION_ANSWERED,
+        subject=clarification,
+        organisation_id=call.market.authority_id,
+        data={"call_id": call.pk},
+    )
+    invited = list(call.invitations.values_list("supplier_id", flat=True))
+    email_send_on_commit(
+        to=supplier_emails(invited),
+        template="clarification_answered",
+        context={"call": call, "clarification": clarification},
+    )
+    return clarification
+
+
+@transaction.atomic(durable=True)
+def call_cancel(*, actor: User, call: Call, reason: str) -> Call:
+    """Cancel, telling every invited supplier why."""
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, BUY_ROLES)
+    if call_status(call) not in {
+        CallStatus.DRAFT,
+        CallStatus.OPEN,
+        CallStatus.CLOSED,
+        CallStatus.EVALUATION,
+    }:
+        raise Conflict(CANNOT_CANCEL)
+    if not reason.strip():
+        raise RuleViolation(REASON_REQUIRED, code="reason_required")
+    call.cancelled_at = clock.now()
+    call.closed_reason = reason.strip()
+    call.save(update_fields=["cancelled_at", "closed_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CALL_CANCELLED,
+        subject=call,
+        organisation_id=call.market.authority_id,
+        data={"reason": call.closed_reason},
+    )
+    invited = list(call.invitations.values_list("supplier_id", flat=True))
+    email_send_on_commit(
+        to=supplier_emails(invited), template="call_cancelled", context={"call": call}
+    )
+    return call

@@ -1,0 +1,461 @@
+"""Evaluation, moderation, award with feedback to every bidder, standstill and contract."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import User
+from opendps.competitions.criteria import (
+    MAX_SCORE,
+    PRICE_FORMULA,
+    SCORE_LABELS,
+    TIE_BREAK_RULE,
+    Bid,
+    CriterionKind,
+    criteria_parse,
+    rank,
+    scored_criteria,
+)
+from opendps.competitions.models import (
+    Award,
+    Call,
+    ConflictDeclaration,
+    Feedback,
+    Moderation,
+    Scoresheet,
+    TenderSubmission,
+)
+from opendps.competitions.opened import OpenedTender, live_submissions, unseal_tenders
+from opendps.competitions.services.common import (
+    BUY_ROLES,
+    EVALUATE_ROLES,
+    MODERATE_ROLES,
+    lock_call,
+    supplier_emails,
+)
+from opendps.competitions.status import CallStatus, call_status
+from opendps.core import clock
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, NotPermitted, RuleViolation
+from opendps.core.events import AuditEventType
+from opendps.notifications.services import email_send_on_commit
+from opendps.regimes import get_regime
+
+NOT_OPENED = _("The tenders have not been opened yet.")
+DECLARE_FIRST = _("Declare whether you have a conflict of interest before scoring.")
+CONFLICTED = _("You declared a conflict of interest, so you cannot score this call.")
+ALREADY_DECLARED = _("You have already declared for this call.")
+ALREADY_SUBMITTED = _("Your scores are submitted and can no longer be changed.")
+SCORE_MISSING = _(
+    "Score every tender against every criterion, with a reason (missing: %(missing)s)."
+)
+SCORE_RANGE = _("Scores run from 0 to %(max)s.")
+UNKNOWN_TENDER = _("That tender is not part of this call.")
+NO_SUBMITTED_SCORES = _("At least one evaluator must submit scores before moderation.")
+ALREADY_AWARDED = _("This call has already been awarded.")
+NOT_MODERATED = _("Record the consensus scores before the award.")
+NO_COMPLIANT = _("There is no compliant tender to award.")
+REASON_REQUIRED = _("Give a reason.")
+STANDSTILL_RUNNING = _("The standstill period has not ended.")
+ALREADY_CONTRACTED = _("The contract has already been entered into.")
+NOT_AWARDED = _("The call has not been awarded.")
+
+
+def _require_opened(call: Call) -> None:
+    if call.opened_at is None:
+        raise RuleViolation(NOT_OPENED, code="not_opened")
+
+
+@transaction.atomic(durable=True)
+def conflict_declare(
+    *, actor: User, call: Call, has_conflict: bool, details: str = ""
+) -> ConflictDeclaration:
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, EVALUATE_ROLES)
+    if ConflictDeclaration.objects.filter(call=call, evaluator=actor).exists():
+        raise Conflict(ALREADY_DECLARED)
+    if has_conflict and not details.strip():
+        raise RuleViolation(REASON_REQUIRED, code="reason_required")
+    declaration = ConflictDeclaration.objects.create(
+        call=call,
+        evaluator=actor,
+        declared_at=clock.now(),
+        has_conflict=has_conflict,
+        details=details.strip(),
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CONFLICT_DECLARED,
+        subject=call,
+        organisation_id=call.buyer_id,
+        data={"has_conflict": has_conflict},
+    )
+    return declaration
+
+
+def _check_scores(
+    call: Call, scores: dict[str, dict[str, dict[str, Any]]], *, complete: bool
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Validate {submission_id: {criterion_key: {"score", "reason"}}} for compliant tenders."""
+    tenders = {str(s.pk) for s in live_submissions(call) if s.excluded_at is None}
+    criteria = scored_criteria(criteria_parse(call.criteria))
+    clean: dict[str, dict[str, dict[str, Any]]] = {}
+    for submission_id, by_criterion in scores.items():
+        if str(submission_id) not in tenders:
+            raise RuleViolation(UNKNOWN_TENDER, code="unknown_tender")
+        for key, item in by_criterion.items():
+            if key not in {c.key for c in criteria}:
+                raise RuleViolation(UNKNOWN_TENDER, code="unknown_criterion")
+            try:
+                score = int(item["score"])
+            except (KeyError, TypeError, ValueError):
+                raise RuleViolation(SCORE_RANGE, max=MAX_SCORE) from None
+            if not 0 <= score <= MAX_SCORE:
+                raise RuleViolation(SCORE_RANGE, max=MAX_SCORE)
+            clean.setdefault(str(submission_id), {})[key] = {
+                "score": score,
+                "reason": str(item.get("reason", "")).strip(),
+            }
+    if complete:
+        missing = [
+            f"{sid}/{c.key}"
+            for sid in sorted(tenders)
+            for c in criteria
+            if not clean.get(sid, {}).get(c.key, {}).get("reason")
+        ]
+        if missing:
+            raise RuleViolation(SCORE_MISSING, code="score_missing", missing=", ".join(missing))
+    return clean
+
+
+@transaction.atomic(durable=True)
+def scoresheet_save(
+    *, actor: User, call: Call, scores: dict[str, Any], submit: bool = False
+) -> Scoresheet:
+    """An evaluator scores independently; submitting locks the sheet (and reveals others')."""
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, EVALUATE_ROLES)
+    _require_opened(call)
+    declaration = ConflictDeclaration.objects.filter(call=call, evaluator=actor).first()
+    if declaration is None:
+        raise RuleViolation(DECLARE_FIRST, code="declare_first")
+    if declaration.has_conflict:
+        raise NotPermitted(CONFLICTED)
+    sheet, _created = Scoresheet.objects.select_for_update().get_or_create(
+        call=call, evaluator=actor
+    )
+    if sheet.submitted_at is not None:
+        raise Conflict(ALREADY_SUBMITTED)
+    sheet.scores = _check_scores(call, scores, complete=submit)
+    if submit:
+        sheet.submitted_at = clock.now()
+    sheet.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SCORESHEET_SUBMITTED
+        if submit
+        else AuditEventType.SCORESHEET_SAVED,
+        subject=call,
+        organisation_id=call.buyer_id,
+    )
+    return sheet
+
+
+@transaction.atomic(durable=True)
+def tender_exclude(*, actor: User, submission: TenderSubmission, reason: str) -> TenderSubmission:
+    """Exclude a non-compliant tender from ranking, with the reason the bidder will read."""
+    call = lock_call(submission.call_id)
+    permissions.require_role(actor, call.market.authority, MODERATE_ROLES)
+    _require_opened(call)
+    if hasattr(call, "award"):
+        raise Conflict(ALREADY_AWARDED)
+    if not reason.strip():
+        raise RuleViolation(REASON_REQUIRED, code="reason_required")
+    submission = TenderSubmission.objects.select_for_update().get(pk=submission.pk, call=call)
+    submission.excluded_at = clock.now()
+    submission.exclusion_reason = reason.strip()
+    submission.save(update_fields=["excluded_at", "exclusion_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TENDER_EXCLUDED,
+        subject=submission,
+        organisation_id=call.buyer_id,
+        data={"reason": submission.exclusion_reason},
+    )
+    return submission
+
+
+@transaction.atomic(durable=True)
+def moderation_record(*, actor: User, call: Call, scores: dict[str, Any]) -> Moderation:
+    """Consensus scores with a rationale for each, after independent scoring."""
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, MODERATE_ROLES)
+    _require_opened(call)
+    if hasattr(call, "award"):
+        raise Conflict(ALREADY_AWARDED)
+    if not call.scoresheets.filter(submitted_at__isnull=False).exists():
+        raise RuleViolation(NO_SUBMITTED_SCORES, code="no_scores")
+    clean = _check_scores(call, scores, complete=True)
+    moderation, _created = Moderation.objects.update_or_create(
+        call=call,
+        defaults={"moderator": actor, "moderated_at": clock.now(), "scores": clean},
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MODERATION_RECORDED,
+        subject=call,
+        organisation_id=call.buyer_id,
+    )
+    return moderation
+
+
+def _bids(call: Call, tenders: list[OpenedTender], moderation: Moderation) -> list[Bid]:
+    return [
+        Bid(
+            submission_id=t.submission.pk,
+            supplier_id=t.submission.supplier_id,
+            price=t.price,
+            received_at=t.submission.received_at.isoformat(),
+            scores={k: v["score"] for k, v in moderation.scores[str(t.submission.pk)].items()},
+        )
+        for t in tenders
+        if t.submission.excluded_at is None
+    ]
+
+
+def _advantages(
+    criteria: list[Any], mine: dict[str, Any] | None, winner: dict[str, Any]
+) -> list[str]:
+    """Where the winning tender scored more points than this one, criterion by criterion."""
+    if mine is None:
+        return []
+    return [
+        f"{c.name}: {winner['points'][c.key]} against {mine['points'][c.key]} points"
+        for c in criteria
+        if Decimal(winner["points"][c.key]) > Decimal(mine["points"][c.key])
+    ]
+
+
+@transaction.atomic(durable=True)
+def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False) -> Award:
+    """Rank the compliant tenders on the published criteria; the best wins.
+
+    Every bidder gets feedback (PA 2023 s 50 assessment summary; given under the PCR too):
+    its scores and reasons per criterion, the winner's scores, its rank and the relative
+    advantages of the winning tender. Standstill follows the regime.
+    """
+    call = lock_call(call)
+    market = call.market
+    permissions.require_role(actor, market.authority, BUY_ROLES)
+    _require_opened(call)
+    if Award.objects.filter(call=call).exists():
+        raise Conflict(ALREADY_AWARDED)
+    moderation = Moderation.objects.filter(call=call).first()
+    if moderation is None:
+        raise RuleViolation(NOT_MODERATED, code="not_moderated")
+    criteria = criteria_parse(call.criteria)
+    tenders = unseal_tenders(call)
+    ranked = rank(criteria, _bids(call, tenders, moderation))
+    if not ranked:
+        raise RuleViolation(NO_COMPLIANT, code="no_compliant")
+    now = clock.now()
+    regime = get_regime(market.regime, market.validity_starts_at)
+    winner = ranked[0]
+    ranking = [
+        {
+            "submission_id": r.bid.submission_id,
+            "supplier_id": r.bid.supplier_id,
+            "rank": r.rank,
+            "total": str(r.total),
+            "points": {k: str(v) for k, v in r.points.items()},
+            "scores": r.bid.scores,
+            "price": str(r.bid.price),
+        }
+        for r in ranked
+    ]
+    award = Award.objects.create(
+        call=call,
+        winner_id=winner.bid.submission_id,
+        decided_by=actor,
+        decided_at=now,
+        ranking=ranking,
+        standstill_ends_at=regime.standstill_end(
+            now, market.nation, voluntary=voluntary_standstill, light_touch=call.rapid
+        ),
+        award_notice_due_at=regime.award_notice_due(now),
+        # PA 2023: the contract award notice is published with the decision (s 50 first).
+        award_notice_published_at=now if not regime.award_notice_due(now) else None,
+        contract_value=winner.bid.price,
+    )
+    _feedback_for_all(call, award, criteria, tenders, moderation, now)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.AWARD_DECIDED,
+        subject=call,
+        organisation_id=call.buyer_id,
+        data={
+            "winner_supplier_id": winner.bid.supplier_id,
+            "total": str(winner.total),
+            "bidders": len(tenders),
+            "standstill_ends_at": award.standstill_ends_at.isoformat()
+            if award.standstill_ends_at
+            else None,
+        },
+    )
+    if award.standstill_ends_at is None:
+        _conclude(call, award, now)
+    return award
+
+
+def _feedback_for_all(
+    call: Call,
+    award: Award,
+    criteria: list[Any],
+    tenders: list[OpenedTender],
+    moderation: Moderation,
+    now: Any,
+) -> None:
+    by_submission = {entry["submission_id"]: entry for entry in award.ranking}
+    winner = by_submission[award.winner_id]
+    names = {c.key: c.name for c in criteria}
+    for tender in tenders:
+        submission = tender.submission
+        mine = by_submission.get(submission.pk)
+        reasons = moderation.scores.get(str(submission.pk), {})
+        content = {
+            "call_title": call.title,
+            "bidders": len(tenders),
+            "rank": mine["rank"] if mine else None,
+            "won": submission.pk == award.winner_id,
+            "excluded_reason": submission.exclusion_reason or None,
+            "criteria": [
+                {
+                    "key": c.key,
+                    "name": c.name,
+                    "kind": c.kind,
+                    "weight": str(c.weight),
+                    "your_points": mine["points"][c.key] if mine else None,
+                    "your_score": (
+                        mine["scores"].get(c.key)
+                        if mine and c.kind != CriterionKind.PRICE
+                        else None
+                    ),
+                    "your_score_label": (
+                        SCORE_LABELS.get(mine["scores"].get(c.key))
+                        if mine and c.kind != CriterionKind.PRICE
+                        else None
+                    ),
+                    "reason": reasons.get(c.key, {}).get("reason", ""),
+                    "winner_points": winner["points"][c.key],
+                }
+                for c in criteria
+            ],
+            "your_total": mine["total"] if mine else None,
+            "winner_total": winner["total"],
+            "your_price": str(tender.price),
+            "winning_price": winner["price"],
+            "relative_advantages": _advantages(criteria, mine, winner)
+            if mine and mine is not winner
+            else [],
+            "price_formula": PRICE_FORMULA,
+            "tie_break": TIE_BREAK_RULE,
+            "standstill_ends_at": award.standstill_ends_at.isoformat()
+            if award.standstill_ends_at
+            else None,
+            "criterion_names": names,
+        }
+        Feedback.objects.create(
+            call=call, supplier_id=submission.supplier_id, created_at=now, content=content
+        )
+    email_send_on_commit(
+        to=supplier_emails([t.submission.supplier_id for t in tenders]),
+        template="award_feedback",
+        context={"call": call},
+    )
+
+
+def _conclude(call: Call, award: Award, now: Any) -> Any:
+    from opendps.contracts.models import Contract
+
+    market = call.market
+    regime = get_regime(market.regime, market.validity_starts_at)
+    regime.check_contract_entry(
+        now,
+        award_notice_published_at=award.award_notice_published_at,
+        standstill_ends_at=award.standstill_ends_at,
+    )
+    winner = award.winner
+    fee_percent = market.supplier_fee_percent or Decimal(0)
+    tender = next(t for t in unseal_tenders(call) if t.submission.pk == winner.pk)
+    social_value = {
+        key: text
+        for key, text in tender.answers.items()
+        if any(c["key"] == key and c["kind"] == CriterionKind.SOCIAL_VALUE for c in call.criteria)
+    }
+    return Contract.objects.create(
+        call=call,
+        award=award,
+        buyer=call.buyer,
+        supplier_id=winner.supplier_id,
+        value=award.contract_value,
+        entered_at=now,
+        fee_percent=fee_percent,
+        fee_amount=regime.supplier_fee(award.contract_value, market.supplier_fee_percent),
+        commitments={"social_value": social_value},
+        details_notice_due_at=regime.contract_details_notice_due(now, light_touch=call.rapid),
+    )
+
+
+@transaction.atomic(durable=True)
+def contract_conclude(*, actor: User, call: Call) -> Any:
+    """Enter into the contract once the standstill has ended."""
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, BUY_ROLES)
+    award = Award.objects.filter(call=call).select_related("winner").first()
+    if award is None:
+        raise RuleViolation(NOT_AWARDED, code="not_awarded")
+    if hasattr(call, "contract"):
+        raise Conflict(ALREADY_CONTRACTED)
+    now = clock.now()
+    if award.standstill_ends_at is not None and now <= award.standstill_ends_at:
+        raise RuleViolation(STANDSTILL_RUNNING, code="standstill_running")
+    contract = _conclude(call, award, now)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CONTRACT_CONCLUDED,
+        subject=contract,
+        organisation_id=call.buyer_id,
+        data={"supplier_id": contract.supplier_id, "value": str(contract.value)},
+    )
+    return contract
+
+
+@transaction.atomic(durable=True)
+def call_close_no_compliant(*, actor: User, call: Call, reason: str) -> Call:
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, BUY_ROLES)
+    _require_opened(call)
+    if call_status(call) != CallStatus.EVALUATION:
+        raise Conflict(ALREADY_AWARDED)
+    if not reason.strip():
+        raise RuleViolation(REASON_REQUIRED, code="reason_required")
+    call.no_compliant_at = clock.now()
+    call.closed_reason = reason.strip()
+    call.save(update_fields=["no_compliant_at", "closed_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CALL_CLOSED_NO_COMPLIANT,
+        subject=call,
+        organisation_id=call.buyer_id,
+        data={"reason": call.closed_reason},
+    )
+    bidders = [s.supplier_id for s in live_submissions(call)]
+    email_send_on_commit(
+        to=supplier_emails(bidders), template="call_no_compliant", context={"call": call}
+    )
+    return call

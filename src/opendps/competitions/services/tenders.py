@@ -1,0 +1,305 @@
+"""Sealed tenders: submit, withdraw and resubmit until the deadline; open after it.
+
+Annex IV (Directive 2014/24/EU) is why this module looks as it does:
+(a) the receipt time is the server clock, to the millisecond, signed into the receipt;
+(b) content is HPKE-sealed on arrival, so nobody can read it before the deadline;
+(c)(e) only the buying authority's authorised officers may open, and only after the
+deadline by the server clock (two different officers where the market requires it);
+(g) refused attempts — late tenders, early opening — are themselves audited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import Organisation, User
+from opendps.competitions.criteria import CriterionKind
+from opendps.competitions.models import Call, SealedDocument, TenderSubmission
+from opendps.competitions.services.common import OPEN_ROLES, TENDER_ROLES, lock_call
+from opendps.competitions.status import CallStatus, call_status
+from opendps.core import clock, sealing
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, DomainError, NotPermitted, RuleViolation
+from opendps.core.events import AuditEventType
+from opendps.membership.status import active_members_q
+from opendps.membership.uploads import upload_check
+from opendps.regimes import get_regime
+
+DEADLINE_PASSED = _("The deadline for tenders has passed: tenders are no longer accepted.")
+NOT_PUBLISHED = _("This call is not open for tenders.")
+NOT_INVITED = _("Only suppliers invited to this call can tender.")
+NOT_A_MEMBER = _("Your organisation is no longer an active member of this category.")
+PRICE_INVALID = _("Enter the price as a number of pounds greater than zero, for example 1250.00.")
+ANSWER_MISSING = _("Answer the criterion: %(criterion)s")
+ANSWER_TOO_LONG = _("The answer to %(criterion)s is too long (20,000 characters at most).")
+NOTHING_TO_WITHDRAW = _("You have no tender in this call to withdraw.")
+TOO_EARLY_TO_OPEN = _("Tenders cannot be opened before the deadline (%(deadline)s).")
+ALREADY_OPENED = _("The tenders have already been opened.")
+SECOND_OFFICER_NEEDED = _(
+    "This market needs two different officers to open tenders: a second officer must approve."
+)
+CALL_NOT_CLOSED = _("Only a call whose deadline has passed can be opened.")
+TOO_MANY_DOCUMENTS = _("Attach at most %(count)s documents.")
+
+MAX_ANSWER = 20_000
+MAX_DOCUMENTS = 10
+
+
+def _ms(moment: Any) -> Any:
+    """Receipt times are kept to the millisecond."""
+    return moment.replace(microsecond=(moment.microsecond // 1000) * 1000)
+
+
+def _clean_payload(call: Call, price: Any, answers: dict[str, str], notes: str) -> dict[str, Any]:
+    try:
+        amount = Decimal(str(price).strip().lstrip("£").replace(",", ""))
+    except InvalidOperation:
+        raise RuleViolation(PRICE_INVALID, code="price_invalid") from None
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise RuleViolation(PRICE_INVALID, code="price_invalid")
+    clean: dict[str, str] = {}
+    for criterion in call.criteria:
+        if criterion["kind"] == CriterionKind.PRICE:
+            continue
+        text = str(answers.get(criterion["key"], "")).strip()
+        if not text:
+            raise RuleViolation(ANSWER_MISSING, code="answer_missing", criterion=criterion["name"])
+        if len(text) > MAX_ANSWER:
+            raise RuleViolation(ANSWER_TOO_LONG, criterion=criterion["name"])
+        clean[criterion["key"]] = text
+    return {"price": str(amount), "answers": clean, "notes": notes.strip()[:MAX_ANSWER]}
+
+
+def _record_refusal(actor: User, call: Call, event: AuditEventType, data: dict[str, Any]) -> None:
+    """Annex IV (g): an attempted infringement leaves a trace, in its own transaction."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, event_type=event, subject=call, organisation_id=call.buyer_id, data=data
+        )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    payload: dict[str, Any]
+    signature: str
+
+
+def tender_submit(
+    *,
+    actor: User,
+    call: Call,
+    supplier: Organisation,
+    price: Any,
+    answers: dict[str, str],
+    notes: str = "",
+    files: list[UploadedFile] | None = None,
+) -> TenderSubmission:
+    """Seal and store a tender; returns the submission with its signed receipt.
+
+    A later submission replaces the earlier one (the last counts). After the deadline by the
+    server clock — even by a millisecond — the tender is refused and the attempt audited.
+    """
+    try:
+        return _submit(
+            actor=actor,
+            call=call,
+            supplier=supplier,
+            price=price,
+            answers=answers,
+            notes=notes,
+            files=files or [],
+        )
+    except DomainError as error:
+        if error.code == "deadline_passed":
+            _record_refusal(
+                actor,
+                call,
+                AuditEventType.TENDER_SUBMISSION_REFUSED,
+                {"supplier_id": supplier.pk, "at": clock.now().isoformat()},
+            )
+        raise
+
+
+@transaction.atomic(durable=True)
+def _submit(
+    *,
+    actor: User,
+    call: Call,
+    supplier: Organisation,
+    price: Any,
+    answers: dict[str, str],
+    notes: str,
+    files: list[UploadedFile],
+) -> TenderSubmission:
+    permissions.require_role(actor, supplier, TENDER_ROLES)
+    call = lock_call(call)
+    received_at = _ms(clock.now())
+    if call.published_at is None or call.cancelled_at is not None:
+        raise RuleViolation(NOT_PUBLISHED, code="call_not_open")
+    if received_at >= call.deadline:
+        raise RuleViolation(DEADLINE_PASSED, code="deadline_passed")
+    invitation = call.invitations.filter(supplier=supplier).first()
+    if invitation is None:
+        raise NotPermitted(NOT_INVITED)
+    regime = get_regime(call.market.regime, call.market.validity_starts_at)
+    still_member = call.category.members.filter(
+        active_members_q(received_at), supplier=supplier
+    ).exists()
+    if not regime.accepts_tender_from(still_member):
+        raise NotPermitted(NOT_A_MEMBER)
+    if len(files) > MAX_DOCUMENTS:
+        raise RuleViolation(TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
+    checked = [(upload, upload_check(upload)) for upload in files]
+    payload = _clean_payload(call, price, answers, notes)
+    payload["documents"] = [
+        {"name": c.name, "content_type": c.content_type, "size": c.size, "sha256": c.sha256}
+        for _, c in checked
+    ]
+    info = f"{call.seal_label}:supplier:{supplier.pk}"
+    assert call.public_key is not None
+    sealed = sealing.seal(json.dumps(payload).encode(), bytes(call.public_key), info)
+    TenderSubmission.objects.filter(
+        call=call, supplier=supplier, withdrawn_at=None, superseded_at=None
+    ).update(superseded_at=received_at)
+    submission = TenderSubmission.objects.create(
+        call=call,
+        supplier=supplier,
+        submitted_by=actor,
+        received_at=received_at,
+        sealed_payload=sealed,
+        sealed_sha256="",
+        receipt={},
+        receipt_signature="",
+    )
+    document_hashes = []
+    for index, (upload, _checked) in enumerate(checked):
+        upload.seek(0)
+        sealed_doc = sealing.seal(upload.read(), bytes(call.public_key), f"{info}:document:{index}")
+        digest = sealing.sha256_hex(sealed_doc)
+        document = SealedDocument(submission=submission, sealed_sha256=digest, size=len(sealed_doc))
+        document.file.save(f"{digest[:32]}.sealed", ContentFile(sealed_doc), save=False)
+        document.save()
+        document_hashes.append(digest)
+    submission.sealed_sha256 = sealing.sha256_hex(sealed + "".join(document_hashes).encode())
+    receipt = {
+        "call_id": call.pk,
+        "supplier_id": supplier.pk,
+        "submission_id": submission.pk,
+        "received_at": received_at.isoformat(timespec="milliseconds"),
+        "sealed_sha256": submission.sealed_sha256,
+        "documents": len(document_hashes),
+    }
+    submission.receipt = receipt
+    submission.receipt_signature = sealing.receipt_sign(receipt)
+    submission.save(update_fields=["sealed_sha256", "receipt", "receipt_signature"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TENDER_SUBMITTED,
+        subject=submission,
+        organisation_id=supplier.pk,
+        data={
+            "call_id": call.pk,
+            "received_at": receipt["received_at"],
+            "sha256": submission.sealed_sha256,
+        },
+    )
+    return submission
+
+
+@transaction.atomic(durable=True)
+def tender_withdraw(*, actor: User, call: Call, supplier: Organisation) -> TenderSubmission:
+    permissions.require_role(actor, supplier, TENDER_ROLES)
+    call = lock_call(call)
+    now = clock.now()
+    if now >= call.deadline:
+        raise RuleViolation(DEADLINE_PASSED, code="deadline_passed")
+    submission = TenderSubmission.objects.filter(
+        call=call, supplier=supplier, withdrawn_at=None, superseded_at=None
+    ).first()
+    if submission is None:
+        raise Conflict(NOTHING_TO_WITHDRAW)
+    submission.withdrawn_at = now
+    submission.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TENDER_WITHDRAWN,
+        subject=submission,
+        organisation_id=supplier.pk,
+        data={"call_id": call.pk},
+    )
+    return submission
+
+
+def call_open(*, actor: User, call: Call) -> Call:
+    """Open the box after the deadline (audited); refused attempts are audited too."""
+    try:
+        return _open(actor=actor, call=call)
+    except DomainError as error:
+        if error.code in {"too_early", "not_permitted"}:
+            _record_refusal(
+                actor,
+                call,
+                AuditEventType.TENDER_ACCESS_REFUSED,
+                {"attempt": "open", "reason": error.code, "at": clock.now().isoformat()},
+            )
+        raise
+
+
+@transaction.atomic(durable=True)
+def _open(*, actor: User, call: Call) -> Call:
+    call = lock_call(call)
+    permissions.require_role(actor, call.market.authority, OPEN_ROLES)
+    now = clock.now()
+    if call.opened_at is not None:
+        raise Conflict(ALREADY_OPENED)
+    if call.published_at is None or call.cancelled_at is not None:
+        raise RuleViolation(CALL_NOT_CLOSED)
+    if now < call.deadline:
+        from opendps.core.calendar import london_text
+
+        raise RuleViolation(
+            TOO_EARLY_TO_OPEN, code="too_early", deadline=london_text(call.deadline)
+        )
+    if call.market.dual_opening and (
+        call.opening_requested_by_id is None or call.opening_requested_by_id == actor.pk
+    ):
+        if call.opening_requested_by_id is None:
+            call.opening_requested_at = now
+            call.opening_requested_by = actor
+            call.save(update_fields=["opening_requested_at", "opening_requested_by"])
+            audit_record(
+                actor=actor,
+                event_type=AuditEventType.OPENING_APPROVED,
+                subject=call,
+                organisation_id=call.buyer_id,
+            )
+            return call
+        raise Conflict(SECOND_OFFICER_NEEDED)
+    call.opened_at = now
+    call.opened_by = actor
+    call.save(update_fields=["opened_at", "opened_by"])
+    live = call.submissions.filter(withdrawn_at=None, superseded_at=None).count()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TENDERS_OPENED,
+        subject=call,
+        organisation_id=call.buyer_id,
+        data={"tenders": live, "second_officer_id": call.opening_requested_by_id},
+    )
+    return call
+
+
+def is_opening_pending_second_officer(call: Call) -> bool:
+    return call.opening_requested_by_id is not None and call.opened_at is None
+
+
+__all__ = ["Receipt", "call_status", "CallStatus", "OPEN_ROLES"]

@@ -240,3 +240,35 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback to {self.supplier} on {self.call}"
+
+
+class StandingOffer(models.Model):
+    """A member's standing offer and rate card in one category, editable at any time.
+
+    Buyers browse them before calling; a tender can start from them.
+    """
+
+    member = models.OneToOneField(
+        CategoryMember, on_delete=models.CASCADE, related_name="standing_offer"
+    )
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="standing_offers"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="standing_offers")
+    description = models.TextField(_("service description"))
+    delivery_areas = models.JSONField(_("delivery areas"), default=list, blank=True)
+    capacity = models.CharField(_("capacity"), max_length=200, blank=True)
+    price_per_service_user = models.DecimalField(
+        _("price per service user (£)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_per_hour = models.DecimalField(
+        _("price per hour (£)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["category", "price_per_hour"]
+        indexes = [models.Index(fields=["category", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} in {self.category}"

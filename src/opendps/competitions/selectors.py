@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
-from opendps.competitions.models import Call, Feedback, Scoresheet, TenderSubmission
+from opendps.competitions.models import (
+    Call,
+    Feedback,
+    Scoresheet,
+    StandingOffer,
+    TenderSubmission,
+)
 from opendps.competitions.opened import OpenedTender, unseal_tenders
 from opendps.competitions.status import with_status
 from opendps.core.errors import NotFound, NotPermitted
@@ -95,3 +101,26 @@ def feedback_for_supplier(actor: Any, *, call_id: int) -> Feedback:
     if feedback is None:
         raise NotFound(FEEDBACK_NOT_FOUND)
     return feedback
+
+
+def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[StandingOffer]:
+    """Rate cards of the category's current members, for its authority's buyers and for
+    members of the category (suppliers see the going rate)."""
+    from opendps.markets.models import Category
+    from opendps.membership.status import active_members_q
+    from opendps.core import clock
+
+    category = Category.objects.select_related("market").filter(pk=category_id).first()
+    if category is None:
+        raise NotFound(CALL_NOT_FOUND)
+    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    is_member = category.members.filter(supplier_id__in=suppliers, removed_at__isnull=True).exists()
+    if category.market.authority_id not in authorities and not is_member:
+        raise NotFound(_("Category not found."))
+    live = category.members.filter(active_members_q(clock.now())).values("pk")
+    return (
+        StandingOffer.objects.filter(category=category, member__in=live)
+        .select_related("supplier")
+        .order_by("price_per_hour", "price_per_service_user")
+    )

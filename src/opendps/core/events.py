@@ -65,3 +65,4 @@ class AuditEventType(models.TextChoices):
     MODERATION_RECORDED = "moderation_recorded", _("Consensus scores recorded")
     AWARD_DECIDED = "award_decided", _("Award decided")
     CONTRACT_CONCLUDED = "contract_concluded", _("Contract entered into")
+    STANDING_OFFER_SAVED = "standing_offer_saved", _("Standing offer saved")

@@ -16,6 +16,7 @@ from opendps.competitions.services.evaluation import (
     scoresheet_save,
     tender_exclude,
 )
+from opendps.competitions.services.offers import standing_offer_save
 from opendps.competitions.services.tenders import (
     call_open,
     tender_submit,
@@ -35,6 +36,7 @@ __all__ = [
     "contract_conclude",
     "moderation_record",
     "scoresheet_save",
+    "standing_offer_save",
     "tender_exclude",
     "tender_submit",
     "tender_withdraw",

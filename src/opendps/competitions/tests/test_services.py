@@ -475,3 +475,58 @@ def test_call_status_annotation_matches_the_python_rule(people, members):
         for call in with_status(Call.objects.all()):
             assert call.status == call_status(call)
     assert award is not None and draft is not None
+
+
+def test_receipt_verify_command_accepts_ours_and_rejects_a_forgery(people, open_call, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    submission = tender(people, open_call)
+    good = tmp_path / "receipt.json"
+    good.write_text(
+        json.dumps({"receipt": submission.receipt, "signature": submission.receipt_signature})
+    )
+    call_command("receipt", "verify", str(good))
+    forged = tmp_path / "forged.json"
+    forged.write_text(
+        json.dumps(
+            {
+                "receipt": dict(submission.receipt, received_at="2000-01-01T00:00:00.000+00:00"),
+                "signature": submission.receipt_signature,
+            }
+        )
+    )
+    with pytest.raises(CommandError, match="did not sign"):
+        call_command("receipt", "verify", str(forged))
+
+
+def test_standing_offers_are_seen_by_the_buyer_and_members_only(people, members):
+    from opendps.competitions.selectors import standing_offers_in_category
+    from opendps.core.errors import NotFound
+
+    member = CategoryMember.objects.get(supplier=people.supplier_a)
+    services.standing_offer_save(
+        actor=people.supplier_a_writer,
+        member=member,
+        description="1-2-1 CV coaching",
+        delivery_areas=["Leeds", "Bradford"],
+        capacity="40 claimants a month",
+        price_per_hour=Decimal("32.50"),
+    )
+    with pytest.raises(RuleViolation, match="price"):
+        services.standing_offer_save(actor=people.supplier_a_writer, member=member, description="x")
+    offers = standing_offers_in_category(people.buyer, category_id=member.category_id)
+    assert [(o.supplier.name, o.price_per_hour) for o in offers] == [
+        ("Alpha Support CIC", Decimal("32.50"))
+    ]
+    assert (
+        standing_offers_in_category(people.supplier_b_admin, category_id=member.category_id).count()
+        == 1
+    )
+    with pytest.raises(NotFound):
+        standing_offers_in_category(people.other_buyer, category_id=member.category_id)
+    with pytest.raises(NotPermitted):
+        services.standing_offer_save(
+            actor=people.supplier_b_admin, member=member, description="x", price_per_hour=Decimal(1)
+        )

@@ -1,0 +1,70 @@
+"""Standing offers and rate cards kept by members."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opendps.accounts import permissions
+from opendps.accounts.models import User
+from opendps.competitions.models import StandingOffer
+from opendps.competitions.services.common import TENDER_ROLES
+from opendps.core import clock
+from opendps.core.audit import audit_record
+from opendps.core.errors import Conflict, RuleViolation, full_clean_or_refuse
+from opendps.core.events import AuditEventType
+from opendps.membership.models import CategoryMember
+
+NO_PRICE = _("Give a price per service user, a price per hour, or both.")
+NOT_A_LIVE_MEMBER = _("Only a current member of the category can keep a standing offer there.")
+
+
+@transaction.atomic(durable=True)
+def standing_offer_save(
+    *,
+    actor: User,
+    member: CategoryMember,
+    description: str,
+    delivery_areas: list[str] | None = None,
+    capacity: str = "",
+    price_per_service_user: Decimal | None = None,
+    price_per_hour: Decimal | None = None,
+) -> StandingOffer:
+    member = CategoryMember.objects.select_for_update().select_related("supplier").get(pk=member.pk)
+    permissions.require_role(actor, member.supplier, TENDER_ROLES)
+    if member.removed_at is not None:
+        raise Conflict(NOT_A_LIVE_MEMBER)
+    if price_per_service_user is None and price_per_hour is None:
+        raise RuleViolation(NO_PRICE, code="no_price")
+    offer = StandingOffer.objects.filter(member=member).first() or StandingOffer(
+        member=member, supplier=member.supplier, category_id=member.category_id
+    )
+    changes: dict[str, Any] = {
+        "description": description.strip(),
+        "delivery_areas": [a.strip() for a in delivery_areas or [] if a.strip()],
+        "capacity": capacity.strip(),
+        "price_per_service_user": price_per_service_user,
+        "price_per_hour": price_per_hour,
+        "updated_at": clock.now(),
+    }
+    for key, value in changes.items():
+        setattr(offer, key, value)
+    full_clean_or_refuse(offer)
+    offer.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.STANDING_OFFER_SAVED,
+        subject=offer,
+        organisation_id=member.supplier_id,
+        data={
+            "category_id": member.category_id,
+            "price_per_hour": str(price_per_hour) if price_per_hour is not None else None,
+            "price_per_service_user": (
+                str(price_per_service_user) if price_per_service_user is not None else None
+            ),
+        },
+    )
+    return offer

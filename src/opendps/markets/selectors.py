@@ -73,8 +73,30 @@ def category_get(actor: Any, *, category_id: int) -> Category:
     return category
 
 
+def category_list(actor: Any, *, market_id: int) -> list[Category]:
+    """A visible market's categories, each with its versions prefetched (newest first),
+    so ``questionnaire_current`` costs no query per category."""
+    market = market_get(actor, market_id=market_id)
+    return list(
+        Category.objects.filter(market=market)
+        .order_by("position", "pk")
+        .prefetch_related(
+            Prefetch(
+                "questionnaire_versions",
+                queryset=QuestionnaireVersion.objects.order_by("-version"),
+            )
+        )
+    )
+
+
 def questionnaire_current(category: Category) -> QuestionnaireVersion:
-    version = category.questionnaire_versions.order_by("-version").first()
+    """The newest version; uses prefetched versions when the caller loaded them."""
+    cache = getattr(category, "_prefetched_objects_cache", {})
+    if "questionnaire_versions" in cache:
+        versions = sorted(cache["questionnaire_versions"], key=lambda v: -v.version)
+        version = versions[0] if versions else None
+    else:
+        version = category.questionnaire_versions.order_by("-version").first()
     assert version is not None  # created with the category
     return version
 

@@ -102,8 +102,8 @@ def market_create(*, actor: User, authority: Organisation, regime: str, **fields
         created_at=clock.now(),
         **values,
     )
-    full_clean_or_refuse(market)
     _check_regime_fields(market)
+    full_clean_or_refuse(market)
     market.save()
     audit_record(
         actor=actor,
@@ -130,8 +130,8 @@ def market_update(*, actor: User, market: Market, **fields: Any) -> Market:
         changes["cpv_codes"] = _check_cpv(list(changes["cpv_codes"]))
     for key, value in changes.items():
         setattr(market, key, value)
-    full_clean_or_refuse(market)
     _check_regime_fields(market)
+    full_clean_or_refuse(market)
     market.save()
     audit_record(
         actor=actor,

@@ -88,8 +88,15 @@ def previous_answers(supplier_id: int) -> dict[str, Any]:
     return merged
 
 
-def member_list(market: Market, *, include_removed: bool = False) -> QuerySet[CategoryMember]:
-    """Members of a published market: public information (who is admitted where)."""
+def member_list(
+    actor: Any, *, market_id: int, include_removed: bool = False
+) -> QuerySet[CategoryMember]:
+    """Members of a market the actor may see: public once published (who is admitted
+    where); removed members only for the market's own authority."""
+    from opendps.markets.selectors import can_manage_market, market_get
+
+    market = market_get(actor, market_id=market_id)
+    include_removed = include_removed and can_manage_market(actor, market)
     members = with_declaration_overdue(
         CategoryMember.objects.filter(market=market).select_related("supplier", "category")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from opendps.core.errors import (
     full_clean_or_refuse,
 )
 from opendps.core.events import AuditEventType
-from opendps.markets.models import Category, Market
+from opendps.markets.models import Category, Market, QuestionnaireVersion
 from opendps.markets.questionnaire import (
     FailureMeaning,
     answers_clean,
@@ -141,10 +142,23 @@ def application_submit(
     if is_debarred(supplier, now):
         raise RuleViolation(DEBARRED, code="debarred")
     checked_files = {qid: (upload, upload_check(upload)) for qid, upload in (files or {}).items()}
-    applications = [
-        _submit_one(actor, supplier, market, category, answers, checked_files, now)
-        for category in categories
+    # Check everything first and write after, so a refusal leaves no file behind.
+    prepared = [
+        _prepare(supplier, category, answers, set(checked_files)) for category in categories
     ]
+    file_questions = set().union(*(p.file_questions for p in prepared))
+    for question_id in checked_files:
+        if question_id not in file_questions:
+            raise RuleViolation(UPLOAD_NOT_A_FILE_QUESTION, question=question_id)
+    stored: list[ApplicationDocument] = []
+    try:
+        applications = [
+            _store(actor, supplier, market, p, checked_files, now, stored) for p in prepared
+        ]
+    except Exception:
+        for document in stored:  # the transaction rolls back; the files must go too
+            document.file.delete(save=False)
+        raise
     contacts = _supplier_contacts(supplier)
     email_send_on_commit(
         to=contacts,
@@ -154,15 +168,19 @@ def application_submit(
     return applications
 
 
-def _submit_one(
-    actor: User,
-    supplier: Organisation,
-    market: Market,
-    category: Category,
-    answers: Mapping[str, Any],
-    checked_files: dict[str, Any],
-    now: datetime,
-) -> Application:
+@dataclass(frozen=True)
+class _Prepared:
+    category: Category
+    version: QuestionnaireVersion
+    answers: dict[str, Any]
+    assessment: dict[str, dict[str, str]]
+    file_questions: set[str]
+
+
+def _prepare(
+    supplier: Organisation, category: Category, answers: Mapping[str, Any], files: set[str]
+) -> _Prepared:
+    """Refuse a duplicate or a wrong answer for one category, before anything is written."""
     if CategoryMember.objects.filter(
         category=category, supplier=supplier, removed_at=None
     ).exists():
@@ -173,28 +191,45 @@ def _submit_one(
         raise Conflict(ALREADY_APPLIED, category=category.title)
     version = category.questionnaire_versions.order_by("-version").first()
     assert version is not None  # every category is created with a questionnaire
-    questionnaire = questionnaire_parse({"questions": version.questions})
+    questionnaire = questionnaire_parse(version.questions)
     file_questions = _file_question_ids(version.questions)
-    for question_id in checked_files:
-        if question_id not in file_questions:
-            raise RuleViolation(UPLOAD_NOT_A_FILE_QUESTION, question=question_id)
+    own_files = files & file_questions
     own_answers = {k: v for k, v in answers.items() if k in questionnaire.by_id()}
-    files_present = set(checked_files)
-    clean = answers_clean(questionnaire, own_answers, files_present)
+    clean = answers_clean(questionnaire, own_answers, own_files)
+    return _Prepared(
+        category=category,
+        version=version,
+        answers=clean,
+        assessment=assess(questionnaire, clean, own_files),
+        file_questions=file_questions,
+    )
+
+
+def _store(
+    actor: User,
+    supplier: Organisation,
+    market: Market,
+    prepared: _Prepared,
+    checked_files: dict[str, Any],
+    now: datetime,
+    stored: list[ApplicationDocument],
+) -> Application:
     application = Application(
         supplier=supplier,
         market=market,
-        category=category,
-        questionnaire=version,
-        answers=clean,
-        auto_assessment=assess(questionnaire, clean, files_present),
+        category=prepared.category,
+        questionnaire=prepared.version,
+        answers=prepared.answers,
+        auto_assessment=prepared.assessment,
         submitted_by=actor,
         submitted_at=now,
         assessment_due_at=now,  # replaced just below, once submitted_at is known
     )
     application.assessment_due_at = _assessment_due(application, market)
     application.save()
-    for question_id, (upload, checked) in checked_files.items():
+    for question_id in sorted(prepared.file_questions & set(checked_files)):
+        upload, checked = checked_files[question_id]
+        upload.seek(0)
         document = ApplicationDocument(
             application=application,
             question_id=question_id,
@@ -205,6 +240,7 @@ def _submit_one(
             uploaded_at=now,
         )
         document.file.save(checked.name, upload, save=False)
+        stored.append(document)
         document.save()
     audit_record(
         actor=actor,
@@ -213,8 +249,8 @@ def _submit_one(
         organisation_id=supplier.pk,
         data={
             "market_id": market.pk,
-            "category_id": category.pk,
-            "questionnaire_version": version.version,
+            "category_id": prepared.category.pk,
+            "questionnaire_version": prepared.version.version,
             "auto_failed": failed_questions(application.auto_assessment),
             "due": application.assessment_due_at.isoformat(),
         },

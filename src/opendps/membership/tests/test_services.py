@@ -440,3 +440,14 @@ def test_fee_rate_only_under_pa(people):
         people, regime="pa2023_dynamic_market", supplier_fee_percent=Decimal("1.5")
     )
     assert market.supplier_fee_percent == Decimal("1.5")
+
+
+def test_a_refusal_in_any_category_leaves_no_file_behind(people, settings):
+    market = make_market(people, categories=("CV support", "Basic skills"))
+    cv, skills = market.categories.order_by("pk")
+    apply(people, market, categories=[skills])
+    with pytest.raises(Conflict, match="already have an application"):
+        apply(people, market, categories=[cv, skills])
+    assert Application.objects.count() == 1
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert len(stored) == ApplicationDocument.objects.count()

@@ -1,0 +1,229 @@
+"""/api/v1 applications, decisions and members (DESIGN.md §5).
+
+A supplier sees its own applications, an authority's people those to their own markets;
+any other id is "not found", exactly like a missing one.
+"""
+
+import json
+from typing import Any, TypeVar
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
+from ninja import P, PathEx, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import paginate
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from opendps.accounts import selectors as account_selectors
+from opendps.accounts.models import Organisation, User
+from opendps.core.errors import NotPermitted, RuleViolation
+from opendps.markets import selectors as market_selectors
+from opendps.markets.api import PUBLIC, MarketId, Paging
+from opendps.markets.schemas import MAX_ID, Id
+from opendps.membership import selectors, services
+from opendps.membership.models import Application, CategoryMember
+from opendps.membership.schemas import (
+    APPLICATION_IN_DESCRIPTION,
+    ApplicationDetailOut,
+    ApplicationFormIn,
+    ApplicationIn,
+    ApplicationOut,
+    DecisionIn,
+    ExtensionIn,
+    MemberOut,
+)
+from opendps.web.organisation import AuthedRequest
+
+router = Router(tags=["membership"])
+
+ApplicationId = PathEx[int, P(ge=1, le=MAX_ID, description="The application's id.")]
+
+BODY_UNREADABLE = _("Cannot parse request body")
+UNSUPPORTED_MEDIA_TYPE = _("Send application/json, or multipart/form-data with files.")
+ONE_FILE_PER_QUESTION = _("Send one file for '%(question)s', not several.")
+CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
+
+MULTIPART = "multipart/form-data"
+
+In = TypeVar("In", bound=BaseModel)
+
+
+class ApplicationFilter(Schema):
+    market_id: Id | None = None
+
+
+APPLICATION_REQUEST_BODY = {
+    "required": True,
+    "description": APPLICATION_IN_DESCRIPTION,
+    "content": {
+        "application/json": {"schema": ApplicationIn.model_json_schema()},
+        MULTIPART: {
+            "schema": {
+                "type": "object",
+                "required": ["category_ids"],
+                "properties": {
+                    "supplier_id": {"type": "integer"},
+                    "category_ids": {"type": "array", "items": {"type": "integer"}},
+                    "answers": {
+                        "type": "string",
+                        "description": "The answers object (question id → answer) as JSON.",
+                    },
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "A file answering the question named by the field.",
+                },
+            }
+        },
+    },
+}
+
+
+@router.post(
+    "/markets/{market_id}/applications",
+    response={201: list[ApplicationOut]},
+    summary="Apply to join one or more categories (a supplier's administrator or bid writer)",
+    openapi_extra={"requestBody": APPLICATION_REQUEST_BODY},
+)
+def application_submit(request: AuthedRequest, market_id: MarketId) -> Status[list[Application]]:
+    payload, files = _read_application(request)
+    market = market_selectors.market_get(request.user, market_id=market_id)
+    supplier = _applying_supplier(request.user, payload.supplier_id)
+    applications = services.application_submit(
+        actor=request.user,
+        supplier=supplier,
+        market=market,
+        category_ids=payload.category_ids,
+        answers=payload.answers,
+        files=files,
+    )
+    return Status(201, applications)
+
+
+@router.get(
+    "/applications",
+    response=list[ApplicationOut],
+    summary="Applications: a supplier's own, or those to an authority's markets",
+)
+@paginate(Paging)
+def application_list(
+    request: AuthedRequest, filters: Query[ApplicationFilter]
+) -> QuerySet[Application]:
+    return selectors.application_list(request.user, market_id=filters.market_id)
+
+
+@router.get(
+    "/applications/{application_id}",
+    response=ApplicationDetailOut,
+    summary="One application with its answers and evidence",
+)
+def application_detail(request: AuthedRequest, application_id: ApplicationId) -> Application:
+    return selectors.application_get(request.user, application_id=application_id)
+
+
+@router.post(
+    "/applications/{application_id}/decision",
+    response=ApplicationOut,
+    summary="Admit or reject, with a reason for every failed question; the supplier is told",
+)
+def application_decide(
+    request: AuthedRequest, application_id: ApplicationId, payload: DecisionIn
+) -> Application:
+    application = selectors.application_get(request.user, application_id=application_id)
+    return services.application_decide(
+        actor=request.user,
+        application=application,
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+        note=payload.note,
+    )
+
+
+@router.post(
+    "/applications/{application_id}/extension",
+    response=ApplicationOut,
+    summary="PCR 2015: extend the assessment to 15 working days, with the reason",
+)
+def application_extend(
+    request: AuthedRequest, application_id: ApplicationId, payload: ExtensionIn
+) -> Application:
+    application = selectors.application_get(request.user, application_id=application_id)
+    return services.application_extend_assessment(
+        actor=request.user, application=application, reason=payload.reason
+    )
+
+
+@router.get(
+    "/markets/{market_id}/members",
+    response=list[MemberOut],
+    auth=PUBLIC,
+    openapi_extra={"security": [{}]},  # a token is optional here
+    summary="The admitted suppliers of a market, by category (public information)",
+)
+@paginate(Paging)
+def member_list(request: HttpRequest, market_id: MarketId) -> QuerySet[CategoryMember]:
+    return selectors.member_list(request.user, market_id=market_id)
+
+
+# --- parsing an application ----------------------------------------------------------------
+
+
+def _read_application(request: HttpRequest) -> tuple[ApplicationIn, dict[str, UploadedFile]]:
+    """The application from a JSON body, or from a multipart form with its files."""
+    if request.content_type == MULTIPART:
+        try:
+            form, uploads = request.POST, request.FILES
+        except MultiPartParserError as error:
+            raise HttpError(400, str(BODY_UNREADABLE)) from error
+        data: dict[str, Any] = {
+            "category_ids": form.getlist("category_ids"),
+            "answers": form.get("answers") or "{}",
+        }
+        if form.get("supplier_id"):
+            data["supplier_id"] = form["supplier_id"]
+        parsed = _validate(ApplicationFormIn, data, "form")
+        files: dict[str, UploadedFile] = {}
+        for question_id in uploads:
+            sent = uploads.getlist(question_id)
+            if len(sent) > 1:
+                raise RuleViolation(ONE_FILE_PER_QUESTION, question=question_id[:40])
+            files[question_id] = sent[0]
+        return ApplicationIn(**parsed.model_dump()), files
+    if request.content_type not in {"application/json", "", "text/plain"}:
+        raise HttpError(415, str(UNSUPPORTED_MEDIA_TYPE))
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError as error:  # also UnicodeDecodeError
+        raise HttpError(400, str(BODY_UNREADABLE)) from error
+    return _validate(ApplicationIn, body, "body"), {}
+
+
+def _validate(schema: type[In], data: Any, source: str) -> In:
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as error:
+        errors = []
+        for item in error.errors(include_url=False, include_input=False, include_context=False):
+            errors.append({**item, "loc": (source, *item["loc"])})
+        raise ValidationError(errors) from error
+
+
+def _applying_supplier(user: User, supplier_id: int | None) -> Organisation:
+    """The supplier named, if the caller works for it; else the caller's only supplier."""
+    if supplier_id is not None:
+        return account_selectors.organisation_get(user, organisation_id=supplier_id)
+    suppliers = [
+        organisation
+        for organisation in account_selectors.organisation_list_for_user(user)
+        if organisation.is_supplier
+    ]
+    if not suppliers:
+        raise NotPermitted(services.NOT_A_SUPPLIER)
+    if len(suppliers) > 1:
+        raise RuleViolation(CHOOSE_SUPPLIER, code="choose_supplier")
+    return suppliers[0]

@@ -8,6 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from opendps.competitions.models import Call, Feedback
+from opendps.competitions.status import with_status
+from opendps.contracts.models import Contract
 from opendps.core.audit import audit_verify
 from opendps.core.models import AuditEvent
 from opendps.markets.models import Market
@@ -31,6 +34,18 @@ def test_demo_has_both_markets_every_state_and_loads_once(mailbox):
     member_states = {member_status(m) for m in CategoryMember.objects.all()}
     assert member_states == {"active", "suspended", "declaration_overdue", "removed"}
     assert Application.objects.values("supplier").distinct().count() >= 200
+    call_states = {c.status for c in with_status(Call.objects.all())}
+    assert call_states == {
+        "draft",
+        "open",
+        "closed",
+        "evaluation",
+        "standstill",
+        "awarded",
+        "cancelled",
+        "no_compliant",
+    }
+    assert Contract.objects.exists() and Feedback.objects.exists()
     events = AuditEvent.objects.count()
     assert audit_verify() == (events, None)
     assert mailbox.messages == []  # demo history emails no one

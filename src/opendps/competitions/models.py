@@ -272,3 +272,24 @@ class StandingOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} in {self.category}"
+
+
+class PlannedCall(models.Model):
+    """A call a buyer expects to make: the pipeline suppliers see as likely demand."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="planned_calls")
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="planned_calls")
+    title = models.CharField(_("title"), max_length=200)
+    expected_month = models.DateField(_("expected month"))
+    estimated_value = models.DecimalField(_("estimated value (£)"), max_digits=14, decimal_places=2)
+    region = models.CharField(_("region or area"), max_length=100, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["expected_month"]
+        indexes = [models.Index(fields=["category", "expected_month"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -66,3 +66,12 @@ class AuditEventType(models.TextChoices):
     AWARD_DECIDED = "award_decided", _("Award decided")
     CONTRACT_CONCLUDED = "contract_concluded", _("Contract entered into")
     STANDING_OFFER_SAVED = "standing_offer_saved", _("Standing offer saved")
+    # contracts
+    PERFORMANCE_RECORDED = "performance_recorded", _("Performance recorded")
+    PERFORMANCE_CONFIRMED = "performance_confirmed", _("Performance confirmed")
+    PERFORMANCE_DISPUTED = "performance_disputed", _("Performance disputed")
+    CONTRACT_RATED = "contract_rated", _("Contract performance rated")
+    RATING_ANSWERED = "rating_answered", _("Supplier answered a rating")
+    CONTRACT_VARIED = "contract_varied", _("Contract varied")
+    CONTRACT_TERMINATED = "contract_terminated", _("Contract terminated")
+    PLANNED_CALL_ANNOUNCED = "planned_call_announced", _("Planned call announced")

@@ -16,7 +16,7 @@ from opendps.competitions.services.evaluation import (
     scoresheet_save,
     tender_exclude,
 )
-from opendps.competitions.services.offers import standing_offer_save
+from opendps.competitions.services.offers import planned_call_announce, standing_offer_save
 from opendps.competitions.services.tenders import (
     call_open,
     tender_submit,
@@ -35,6 +35,7 @@ __all__ = [
     "conflict_declare",
     "contract_conclude",
     "moderation_record",
+    "planned_call_announce",
     "scoresheet_save",
     "standing_offer_save",
     "tender_exclude",

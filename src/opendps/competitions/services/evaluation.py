@@ -41,6 +41,7 @@ from opendps.competitions.services.common import (
 from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock
 from opendps.core.audit import audit_record
+from opendps.core.calendar import london_date
 from opendps.core.errors import Conflict, NotPermitted, RuleViolation
 from opendps.core.events import AuditEventType
 from opendps.notifications.services import email_send_on_commit
@@ -404,6 +405,7 @@ def _conclude(call: Call, award: Award, now: Any) -> Any:
         supplier_id=winner.supplier_id,
         value=award.contract_value,
         entered_at=now,
+        starts_on=london_date(now),
         fee_percent=fee_percent,
         fee_amount=regime.supplier_fee(award.contract_value, market.supplier_fee_percent),
         commitments={"social_value": social_value},

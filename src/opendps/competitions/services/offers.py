@@ -68,3 +68,49 @@ def standing_offer_save(
         },
     )
     return offer
+
+
+PLANNED_IN_PAST = _("A planned call must be expected this month or later.")
+
+
+@transaction.atomic(durable=True)
+def planned_call_announce(
+    *,
+    actor: User,
+    category: Any,
+    title: str,
+    expected_month: Any,
+    estimated_value: Decimal,
+    region: str = "",
+) -> Any:
+    """A buyer announces a call it expects to make, so members can plan capacity."""
+    from opendps.competitions.models import PlannedCall
+    from opendps.competitions.services.common import BUY_ROLES
+    from opendps.core.calendar import london_date
+
+    category = type(category).objects.select_related("market__authority").get(pk=category.pk)
+    authority = category.market.authority
+    permissions.require_role(actor, authority, BUY_ROLES)
+    month = expected_month.replace(day=1)
+    if month < london_date(clock.now()).replace(day=1):
+        raise RuleViolation(PLANNED_IN_PAST)
+    planned = PlannedCall(
+        category=category,
+        buyer=authority,
+        title=title.strip(),
+        expected_month=month,
+        estimated_value=estimated_value,
+        region=region.strip(),
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    full_clean_or_refuse(planned)
+    planned.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.PLANNED_CALL_ANNOUNCED,
+        subject=planned,
+        organisation_id=authority.pk,
+        data={"category_id": category.pk, "month": month.isoformat()},
+    )
+    return planned

@@ -25,7 +25,6 @@ from opendps.accounts.models import Organisation, User
 from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.models import Call, SealedDocument, TenderSubmission
 from opendps.competitions.services.common import OPEN_ROLES, TENDER_ROLES, lock_call
-from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock, sealing
 from opendps.core.audit import audit_record
 from opendps.core.errors import Conflict, DomainError, NotPermitted, RuleViolation
@@ -302,4 +301,3 @@ def is_opening_pending_second_officer(call: Call) -> bool:
     return call.opening_requested_by_id is not None and call.opened_at is None
 
 
-__all__ = ["Receipt", "call_status", "CallStatus", "OPEN_ROLES"]

@@ -106,9 +106,9 @@ def feedback_for_supplier(actor: Any, *, call_id: int) -> Feedback:
 def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[StandingOffer]:
     """Rate cards of the category's current members, for its authority's buyers and for
     members of the category (suppliers see the going rate)."""
+    from opendps.core import clock
     from opendps.markets.models import Category
     from opendps.membership.status import active_members_q
-    from opendps.core import clock
 
     category = Category.objects.select_related("market").filter(pk=category_id).first()
     if category is None:

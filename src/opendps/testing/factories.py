@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from opendps.core import clock
 from opendps.markets import services as market_services
 from opendps.markets.models import Category, Market
-from opendps.markets.questionnaire import Questionnaire, QuestionKind, RuleKind, questionnaire_parse
+from opendps.markets.questionnaire import QuestionKind, Questionnaire, RuleKind, questionnaire_parse
 from opendps.membership import services as membership_services
 from opendps.membership.models import Application
 

@@ -1,47 +1,477 @@
-"""TEMPORARY placeholders (replaced by the pages work)."""
+"""Market pages: finding markets, and a commissioner setting one up and running it.
 
-from django.http import HttpResponse
+Each view parses input, calls one service or selector, and renders. Who may see a market
+is the selectors' business (a draft is 'not found' outside its authority); who may change
+it is the services'. The views only hide buttons a person could not use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opendps.accounts import permissions
+from opendps.accounts.models import Organisation, User
+from opendps.core.errors import NotFound, NotPermitted
+from opendps.markets import selectors, services
+from opendps.markets.forms import (
+    CategoryForm,
+    CeaseForm,
+    ConfirmForm,
+    MarketForm,
+    QuestionnaireForm,
+    ValidityForm,
+    run_service,
+)
+from opendps.markets.models import Category, Market, MarketStatus
+from opendps.markets.questionnaire import FailureMeaning, QuestionKind, RuleKind
+from opendps.membership import selectors as membership_selectors
+from opendps.membership.status import MemberStatus, member_status
+from opendps.regimes import RegimeCode, get_regime
+from opendps.web.organisation import AuthedRequest, current_organisation
+
+NOT_A_MARKET_MANAGER = gettext_lazy(
+    "Only the authority's commissioners and administrators can manage this market."
+)
+NOT_AUTHORITY_STAFF = gettext_lazy("Only people who work for a contracting authority can do that.")
+NO_AUTHORITY_TO_ACT_FOR = gettext_lazy(
+    "To set up a market you need to be a commissioner or administrator of a contracting authority."
+)
+
+STATUS_TAG_CLASSES = {
+    MarketStatus.DRAFT: "govuk-tag--grey",
+    MarketStatus.OPEN: "govuk-tag--green",
+    MarketStatus.EXPIRED: "govuk-tag--yellow",
+    MarketStatus.CEASED: "govuk-tag--red",
+}
+MEMBER_TAG_CLASSES = {
+    MemberStatus.ACTIVE: "govuk-tag--green",
+    MemberStatus.SUSPENDED: "govuk-tag--orange",
+    MemberStatus.DECLARATION_OVERDUE: "govuk-tag--orange",
+    MemberStatus.REMOVED: "govuk-tag--red",
+}
 
 
-def market_list(request, **kwargs):
-    return HttpResponse(status=501)
+def status_tag(status: str) -> dict[str, str]:
+    """A GOV.UK tag for a market status."""
+    value = MarketStatus(status)
+    return {"text": str(value.label), "classes": STATUS_TAG_CLASSES[value]}
 
 
-def market_create(request, **kwargs):
-    return HttpResponse(status=501)
+def _regime_labels() -> dict[str, str]:
+    return {str(code): str(label) for code, label in RegimeCode.choices}
 
 
-def market_detail(request, **kwargs):
-    return HttpResponse(status=501)
+def _market(request: HttpRequest, market_id: int) -> Market:
+    return selectors.market_get(request.user, market_id=market_id)
 
 
-def market_edit(request, **kwargs):
-    return HttpResponse(status=501)
+def _managed_market(request: HttpRequest, market_id: int) -> Market:
+    """The market, if this person may manage it (else 'not found' or 'not permitted')."""
+    market = _market(request, market_id)
+    if not selectors.can_manage_market(request.user, market):
+        raise NotPermitted(NOT_A_MARKET_MANAGER)
+    return market
 
 
-def category_add(request, **kwargs):
-    return HttpResponse(status=501)
+def _category(request: HttpRequest, market: Market, category_id: int) -> Category:
+    category = selectors.category_get(request.user, category_id=category_id)
+    if category.market_id != market.pk:
+        raise NotFound(selectors.CATEGORY_NOT_FOUND)
+    return category
 
 
-def questionnaire(request, **kwargs):
-    return HttpResponse(status=501)
+def _authority_to_create_in(request: AuthedRequest) -> Organisation:
+    organisation = current_organisation(request)
+    if (
+        organisation is None
+        or not organisation.is_authority
+        or not permissions.has_role(request.user, organisation, services.MARKET_ROLES)
+    ):
+        raise NotPermitted(NO_AUTHORITY_TO_ACT_FOR)
+    return organisation
 
 
-def market_publish(request, **kwargs):
-    return HttpResponse(status=501)
+def _posted(request: HttpRequest) -> Any:
+    """The POST data of a POST (even an empty one), else None: the form is unbound."""
+    return request.POST if request.method == "POST" else None
 
 
-def market_validity(request, **kwargs):
-    return HttpResponse(status=501)
+# --- public ---------------------------------------------------------------------------------
 
 
-def market_cease(request, **kwargs):
-    return HttpResponse(status=501)
+@require_GET
+def market_list(request: HttpRequest) -> HttpResponse:
+    markets = selectors.market_list(request.user, only_open=True).order_by("-published_at")
+    return render(
+        request,
+        "markets/list.html",
+        {
+            "title": _("Find markets"),
+            "markets": markets,
+            "regimes": _regime_labels(),
+            "status_tag": status_tag,
+        },
+    )
 
 
-def market_members(request, **kwargs):
-    return HttpResponse(status=501)
+@require_GET
+def market_detail(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = _market(request, market_id)
+    categories = list(market.categories.all())
+    members_by_category: dict[int, list[Any]] = defaultdict(list)
+    for member in membership_selectors.member_list(request.user, market_id=market.pk):
+        members_by_category[member.category_id].append(member)
+    organisation = current_organisation(request)
+    is_open = market.status == MarketStatus.OPEN  # type: ignore[attr-defined]
+    can_manage = selectors.can_manage_market(request.user, market)
+    anonymous = not request.user.is_authenticated
+    return render(
+        request,
+        "markets/detail.html",
+        {
+            "title": market.title,
+            "market": market,
+            "regime": get_regime(market.regime, market.validity_starts_at),
+            "regime_label": _regime_labels()[market.regime],
+            "status": status_tag(market.status),  # type: ignore[attr-defined]
+            "is_draft": market.status == MarketStatus.DRAFT,  # type: ignore[attr-defined]
+            "is_open": is_open,
+            "categories": categories,
+            "members_by_category": members_by_category,
+            "notices": list(market.notices.all()),
+            "can_manage": can_manage,
+            "can_apply": is_open
+            and (anonymous or (organisation is not None and organisation.is_supplier)),
+        },
+    )
 
 
-def authority_markets(request, **kwargs):
-    return HttpResponse(status=501)
+# --- the authority's own markets -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def authority_markets(request: AuthedRequest) -> HttpResponse:
+    if not permissions.organisation_ids_with_role(request.user, permissions.AUTHORITY_ROLES):
+        raise NotPermitted(NOT_AUTHORITY_STAFF)
+    markets = selectors.market_list_for_authority(request.user)
+    can_create = bool(permissions.organisation_ids_with_role(request.user, services.MARKET_ROLES))
+    return render(
+        request,
+        "markets/authority_markets.html",
+        {
+            "title": _("Your markets"),
+            "markets": markets,
+            "regimes": _regime_labels(),
+            "status_tag": status_tag,
+            "can_create": can_create,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_create(request: AuthedRequest) -> HttpResponse:
+    authority = _authority_to_create_in(request)
+    form = MarketForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        market = run_service(
+            form,
+            lambda: services.market_create(
+                actor=request.user,
+                authority=authority,
+                regime=form.cleaned_data["regime"],
+                **form.market_fields(),
+            ),
+        )
+        if market is not None:
+            messages.success(request, _("Draft market created. Now add its categories."))
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/market_form.html",
+        {
+            "title": _("Set up a market"),
+            "form": form,
+            "authority": authority,
+            "market": None,
+            "regime": form.chosen_regime(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_edit(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _managed_market(request, market_id)
+    form = MarketForm(_posted(request), market=market)
+    if request.method == "POST" and form.is_valid():
+        updated = run_service(
+            form,
+            lambda: services.market_update(
+                actor=request.user, market=market, **form.market_fields()
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("Market details saved."))
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/market_form.html",
+        {
+            "title": _("Change the market's details"),
+            "form": form,
+            "authority": market.authority,
+            "market": market,
+            "regime": market.regime,
+            "regime_label": _regime_labels()[market.regime],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_add(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _managed_market(request, market_id)
+    form = CategoryForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        category = run_service(
+            form,
+            lambda: services.category_add(
+                actor=request.user, market=market, **form.category_fields()
+            ),
+        )
+        if category is not None:
+            messages.success(
+                request,
+                _("Category '%(title)s' added with the standard questionnaire.")
+                % {"title": category.title},
+            )
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/category_form.html",
+        {"title": _("Add a category"), "form": form, "market": market},
+    )
+
+
+KIND_LABELS = {
+    QuestionKind.YES_NO: gettext_lazy("Yes or no"),
+    QuestionKind.CHOICE: gettext_lazy("One of the options"),
+    QuestionKind.TEXT: gettext_lazy("Text"),
+    QuestionKind.NUMBER: gettext_lazy("A number"),
+    QuestionKind.FILE: gettext_lazy("A file"),
+}
+
+
+def _rule_text(question: dict[str, Any]) -> str:
+    rule = question.get("rule")
+    if not rule:
+        return _("No automatic check: an evaluator assesses the answer.")
+    kind = RuleKind(rule["kind"])
+    if kind == RuleKind.IN_SET:
+        return _("Passes if the answer is: %(values)s") % {"values": ", ".join(rule["values"])}
+    if kind == RuleKind.MIN:
+        return _("Passes if the answer is at least %(number)s") % {"number": rule["number"]}
+    if kind == RuleKind.MAX:
+        return _("Passes if the answer is at most %(number)s") % {"number": rule["number"]}
+    return _("Passes if a file is uploaded")
+
+
+def failure_text(failure: str, regime_code: str) -> str:
+    """What failing a question means, in the market's own legal words."""
+    meaning = FailureMeaning(failure)
+    if meaning == FailureMeaning.MANDATORY_EXCLUSION:
+        return _("A mandatory exclusion ground: the supplier cannot be admitted")
+    if meaning == FailureMeaning.DISCRETIONARY_EXCLUSION:
+        return _("A discretionary exclusion ground: the evaluator decides, giving reasons")
+    if regime_code == RegimeCode.PA2023_DYNAMIC_MARKET:
+        return _("A condition of membership: the supplier cannot be admitted")
+    return _("A selection criterion: the supplier cannot be admitted")
+
+
+def sections_of(questions: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Questions grouped by section, in the order they are asked."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for question in questions:
+        grouped.setdefault(question.get("section") or "", []).append(question)
+    return list(grouped.items())
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, market_id: int, category_id: int) -> HttpResponse:
+    market = _market(request, market_id)
+    category = _category(request, market, category_id)
+    can_manage = selectors.can_manage_market(request.user, market)
+    current = selectors.questionnaire_current(category)
+    form = None
+    if can_manage:
+        form = QuestionnaireForm(
+            _posted(request),
+            category=category,
+            initial={"questions": _questions_json(current.questions)},
+        )
+    elif request.method == "POST":
+        raise NotPermitted(NOT_A_MARKET_MANAGER)
+    if form is not None and request.method == "POST" and form.is_valid():
+        version = run_service(
+            form,
+            lambda: services.questionnaire_revise(
+                actor=cast(User, request.user),  # a manager, so signed in
+                category=category,
+                questions=form.cleaned_data["questions"],
+            ),
+        )
+        if version is not None:
+            messages.success(
+                request,
+                _("Version %(version)d of the questionnaire is now in use.")
+                % {"version": version.version},
+            )
+            return redirect("markets:questionnaire", market.pk, category.pk)
+    questions = [
+        question
+        | {
+            "kind_text": str(KIND_LABELS[QuestionKind(question["kind"])]),
+            "rule_text": _rule_text(question),
+            "failure_text": failure_text(question.get("failure", "condition"), market.regime),
+        }
+        for question in current.questions
+    ]
+    return render(
+        request,
+        "markets/questionnaire.html",
+        {
+            "title": _("Questionnaire: %(category)s") % {"category": category.title},
+            "market": market,
+            "category": category,
+            "current": current,
+            "sections": sections_of(questions),
+            "versions": category.questionnaire_versions.select_related("created_by").order_by(
+                "-version"
+            ),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+def _questions_json(questions: list[dict[str, Any]]) -> str:
+    return json.dumps(questions, indent=2, ensure_ascii=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_publish(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _managed_market(request, market_id)
+    form = ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        published = run_service(
+            form, lambda: services.market_publish(actor=request.user, market=market)
+        )
+        if published is not None:
+            messages.success(
+                request, _("The market is published. Suppliers can apply to join it now.")
+            )
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/publish.html",
+        {
+            "title": _("Publish %(title)s") % {"title": market.title},
+            "form": form,
+            "market": market,
+            "categories": list(market.categories.all()),
+            "regime": get_regime(market.regime, market.validity_starts_at),
+            "regime_label": _regime_labels()[market.regime],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_validity(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _managed_market(request, market_id)
+    form = ValidityForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        changed = run_service(
+            form,
+            lambda: services.market_validity_change(
+                actor=request.user,
+                market=market,
+                validity_ends_at=form.new_end(),
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if changed is not None:
+            messages.success(
+                request, _("The period of validity is changed and the notice published.")
+            )
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/validity.html",
+        {"title": _("Change the period of validity"), "form": form, "market": market},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_cease(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _managed_market(request, market_id)
+    form = CeaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        ceased = run_service(
+            form,
+            lambda: services.market_cease(
+                actor=request.user, market=market, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if ceased is not None:
+            messages.success(request, _("The market has ended and the notice is published."))
+            return redirect("markets:detail", market.pk)
+    return render(
+        request,
+        "markets/cease.html",
+        {"title": _("End the market"), "form": form, "market": market},
+    )
+
+
+@login_required
+@require_GET
+def market_members(request: AuthedRequest, market_id: int) -> HttpResponse:
+    market = _market(request, market_id)
+    if not permissions.has_role(request.user, market.authority_id, permissions.AUTHORITY_ROLES):
+        raise NotPermitted(NOT_AUTHORITY_STAFF)
+    by_category: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for member in membership_selectors.member_list(
+        request.user, market_id=market.pk, include_removed=True
+    ):
+        status = member_status(member, declaration_overdue=member.declaration_overdue)  # type: ignore[attr-defined]
+        by_category[member.category_id].append(
+            {
+                "member": member,
+                "status": {"text": str(status.label), "classes": MEMBER_TAG_CLASSES[status]},
+            }
+        )
+    return render(
+        request,
+        "markets/members.html",
+        {
+            "title": _("Members of %(title)s") % {"title": market.title},
+            "market": market,
+            "categories": [
+                (category, by_category.get(category.pk, [])) for category in market.categories.all()
+            ],
+        },
+    )

@@ -10,17 +10,36 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from opendps.accounts import permissions
+from opendps.accounts.models import Role
 
 
 def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
-        return [{"text": _("Sign in"), "href": reverse("accounts:sign-in")}]
+        return [
+            {"text": _("Find markets"), "href": reverse("markets:list")},
+            {"text": _("Sign in"), "href": reverse("accounts:sign-in")},
+        ]
     items: list[dict[str, Any]] = [{"text": _("Home"), "href": reverse("web:home")}]
+    if permissions.organisation_ids_with_role(user, {Role.COMMISSIONER, Role.AUTHORITY_ADMIN}):
+        items.append({"text": _("Your markets"), "href": reverse("markets:authority-markets")})
+    if permissions.organisation_ids_with_role(
+        user, {Role.EVALUATOR, Role.COMMISSIONER, Role.AUTHORITY_ADMIN}
+    ):
+        items.append(
+            {"text": _("Applications to assess"), "href": reverse("membership:evaluator-queue")}
+        )
+    if permissions.organisation_ids_with_role(user, permissions.SUPPLIER_ROLES):
+        items += [
+            {"text": _("Find markets"), "href": reverse("markets:list")},
+            {"text": _("Your applications"), "href": reverse("membership:supplier-applications")},
+            {"text": _("Your memberships"), "href": reverse("membership:supplier-memberships")},
+        ]
     if permissions.role_map(user):
         items.append({"text": _("Your organisation"), "href": reverse("accounts:organisation")})
     items.append({"text": _("API tokens"), "href": reverse("accounts:tokens")})
     if permissions.is_platform_staff(user):
+        items.append({"text": _("Debarment list"), "href": reverse("membership:debarment")})
         items.append({"text": _("Platform admin"), "href": reverse("admin:index")})
     for item in items:
         item["active"] = request.path == item["href"]

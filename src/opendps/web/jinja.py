@@ -15,7 +15,16 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def date_filter(value: Any, fmt: str = "j F Y") -> str:
-    return formats.date_format(value, fmt) if value else ""
+    """A date, or the London date of an aware datetime (not its UTC date)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, fmt)
 
 
 def datetime_filter(value: Any) -> str:

@@ -50,3 +50,12 @@ def invitation_list_pending(actor: User, *, organisation: Organisation) -> Query
 
 def api_token_list(actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=actor)
+
+
+def supplier_list_for_staff(actor: User) -> QuerySet[Organisation]:
+    """Every supplier organisation, for platform staff (e.g. to debar one)."""
+    from opendps.core.errors import NotPermitted
+
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(_("Only platform staff can do that."))
+    return Organisation.objects.filter(kind="supplier").order_by("name")

@@ -120,7 +120,9 @@ def questionnaire_parse(data: Any) -> Questionnaire:
         errors = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
-        raise RuleViolation(QUESTIONNAIRE_INVALID, code="questionnaire_invalid", errors=errors)
+        raise RuleViolation(
+            QUESTIONNAIRE_INVALID, code="questionnaire_invalid", errors=errors
+        ) from None
 
 
 def answers_clean(

@@ -14,15 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from opendps.accounts import permissions
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.core import clock
-from opendps.core.errors import NotFound
-from opendps.markets.models import Market
-from opendps.membership.models import Application, CategoryMember, DeclarationRequest
+from opendps.core.errors import NotFound, NotPermitted
+from opendps.membership.models import Application, CategoryMember, Debarment, DeclarationRequest
 from opendps.membership.services import ASSESS_ROLES
 from opendps.membership.status import active_members_q, with_declaration_overdue
 
 APPLICATION_NOT_FOUND = _("Application not found.")
 MEMBER_NOT_FOUND = _("Member not found.")
 DECLARATION_NOT_FOUND = _("Declaration request not found.")
+NOT_PLATFORM_STAFF = _("Only platform staff can see the debarment list.")
 
 
 def _application_scope(actor: Any) -> Q:
@@ -155,3 +155,10 @@ def declarations_waiting_for_supplier(
     return DeclarationRequest.objects.filter(
         member__supplier_id=supplier_id, answered_at__isnull=True
     ).select_related("member__category", "member__market")
+
+
+def debarment_list(actor: Any) -> QuerySet[Debarment]:
+    """The platform-wide debarment list, for platform staff only."""
+    if not permissions.is_platform_staff(actor):
+        raise NotPermitted(NOT_PLATFORM_STAFF)
+    return Debarment.objects.select_related("supplier").order_by("-created_at")

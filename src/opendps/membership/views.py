@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendps.accounts import permissions
-from opendps.accounts.models import Organisation, OrganisationKind
+from opendps.accounts import selectors as account_selectors
+from opendps.accounts.models import Organisation
 from opendps.core import clock
 from opendps.core.calendar import end_of_london_day, working_days_between
 from opendps.core.errors import DomainError, NotFound, NotPermitted
@@ -630,11 +631,8 @@ def _debarment_status(debarment: Debarment, now: Any) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def debarment_list(request: AuthedRequest) -> HttpResponse:
-    if not permissions.is_platform_staff(request.user):
-        raise NotPermitted(NOT_PLATFORM_STAFF)
-    # No debarment selector exists yet: platform staff (checked above) see the whole list.
-    debarments = Debarment.objects.select_related("supplier").order_by("-created_at")
-    suppliers = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("name")
+    debarments = selectors.debarment_list(request.user)
+    suppliers = account_selectors.supplier_list_for_staff(request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     add_form = DebarmentForm(request.POST if action == "add" else None, suppliers=suppliers)
     lift_form = None

@@ -86,7 +86,7 @@ def _demo_answers(category: Category, rng: random.Random, fail: str | None) -> d
             continue
         if rule is not None and rule.kind == RuleKind.IN_SET:
             answers[question.id] = rule.values[0]
-        elif rule is not None and rule.kind == RuleKind.MIN:
+        elif rule is not None and rule.kind == RuleKind.MIN and rule.number is not None:
             answers[question.id] = str(rule.number * rng.choice([1, 2, 5]))
         elif question.kind in {QuestionKind.YES_NO, QuestionKind.CHOICE}:
             answers[question.id] = rng.choice(question.options())

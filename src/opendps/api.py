@@ -68,12 +68,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _add_routers() -> None:
     from opendps.accounts.api import router as accounts_router
+    from opendps.competitions.api import router as competitions_router
     from opendps.markets.api import router as markets_router
     from opendps.membership.api import router as membership_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", markets_router)
     api.add_router("/", membership_router)
+    api.add_router("/", competitions_router)
 
 
 _add_routers()

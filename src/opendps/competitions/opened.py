@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 from opendps.competitions.models import Call, SealedDocument, TenderSubmission
 from opendps.core import sealing
 
@@ -38,28 +40,47 @@ def _info(call: Call, supplier_id: int) -> str:
 
 
 def unseal_tenders(call: Call) -> list[OpenedTender]:
-    """Decrypt the live tenders of an opened call. Callers check who is asking."""
+    """Decrypt the live tenders of an opened call. Callers check who is asking.
+
+    A broken seal is recorded in the audit log (Annex IV (g)) before the error goes on.
+    """
     if call.opened_at is None:
         raise PermissionError("tenders of an unopened call cannot be read")
     assert call.wrapped_private_key is not None
-    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
-    tenders = []
-    for submission in live_submissions(call):
-        data = json.loads(
-            sealing.unseal(
-                bytes(submission.sealed_payload), key, _info(call, submission.supplier_id)
-            )
+    try:
+        key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+        return [_open_one(call, key, submission) for submission in live_submissions(call)]
+    except sealing.SealBroken:
+        _record_tampering(call)
+        raise
+
+
+def _open_one(call: Call, key: X25519PrivateKey, submission: TenderSubmission) -> OpenedTender:
+    info = _info(call, submission.supplier_id)
+    data = json.loads(sealing.unseal(bytes(submission.sealed_payload), key, info))
+    return OpenedTender(
+        submission=submission,
+        price=Decimal(data["price"]),
+        answers=data["answers"],
+        notes=data.get("notes", ""),
+        documents=data.get("documents", []),
+    )
+
+
+def _record_tampering(call: Call) -> None:
+    """In a transaction of its own, so the record outlives the failing request."""
+    from django.db import transaction
+
+    from opendps.core.audit import audit_record
+    from opendps.core.events import AuditEventType
+
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            event_type=AuditEventType.SEAL_BROKEN_DETECTED,
+            subject=call,
+            organisation_id=call.buyer_id,
         )
-        tenders.append(
-            OpenedTender(
-                submission=submission,
-                price=Decimal(data["price"]),
-                answers=data["answers"],
-                notes=data.get("notes", ""),
-                documents=data.get("documents", []),
-            )
-        )
-    return tenders
 
 
 def unseal_document(call: Call, document: SealedDocument, index: int) -> bytes:

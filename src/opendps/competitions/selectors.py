@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
+from opendps.accounts.models import Role
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions.models import (
     Call,
@@ -27,7 +28,13 @@ from opendps.competitions.status import with_status
 from opendps.core.errors import NotFound, NotPermitted
 
 CALL_NOT_FOUND = _("Call not found.")
+# Who moderates without scoring sees the submitted sheets it moderates.
+MODERATOR_ONLY_ROLES = frozenset({Role.COMMISSIONER, Role.BUYER})
+CATEGORY_NOT_FOUND = _("Category not found.")
 FEEDBACK_NOT_FOUND = _("There is no feedback for you on this call.")
+CONFLICTED_READER = _(
+    "You declared a conflict of interest on this call, so its tenders are closed to you."
+)
 TENDERS_SEALED = _("Tenders stay sealed until the deadline has passed and they are opened.")
 
 
@@ -67,10 +74,14 @@ def _authority_call(actor: Any, call_id: int) -> Call:
 
 
 def tender_list_opened(actor: Any, *, call_id: int) -> list[OpenedTender]:
-    """Opened tenders, decrypted for this request only (Annex IV (d)–(f))."""
+    """Opened tenders, decrypted for this request only (Annex IV (d)–(f)).
+
+    An officer who declared a conflict of interest on the call may not read them."""
     call = _authority_call(actor, call_id)
     if call.opened_at is None:
         raise NotPermitted(TENDERS_SEALED, code="tenders_sealed")
+    if call.conflict_declarations.filter(evaluator=actor, has_conflict=True).exists():
+        raise NotPermitted(CONFLICTED_READER, code="conflicted")
     return unseal_tenders(call)
 
 
@@ -86,13 +97,21 @@ def scoresheets_visible(actor: Any, *, call_id: int) -> QuerySet[Scoresheet]:
     """Your own sheet always; the others only once yours is submitted."""
     call = _authority_call(actor, call_id)
     own = Scoresheet.objects.filter(call=call, evaluator=actor).first()
-    if own is not None and own.submitted_at is not None:
-        return Scoresheet.objects.filter(call=call).select_related("evaluator")
+    scored = own is not None and own.submitted_at is not None
+    moderating = own is None and permissions.has_role(actor, call.buyer_id, MODERATOR_ONLY_ROLES)
+    if scored or moderating:
+        # Others' sheets only once submitted: drafts stay private to their authors.
+        return Scoresheet.objects.filter(
+            Q(evaluator=actor) | Q(submitted_at__isnull=False), call=call
+        ).select_related("evaluator")
     return Scoresheet.objects.filter(call=call, evaluator=actor)
 
 
-def feedback_for_supplier(actor: Any, *, call_id: int) -> Feedback:
+def feedback_for_supplier(actor: Any, *, call_id: int, supplier_id: int | None = None) -> Feedback:
+    """The actor's supplier's feedback; ``supplier_id`` chooses when it works for several."""
     suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    if supplier_id is not None:
+        suppliers = [s for s in suppliers if s == supplier_id]
     feedback = (
         Feedback.objects.filter(call_id=call_id, supplier_id__in=suppliers)
         .select_related("call", "supplier")
@@ -112,12 +131,12 @@ def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[Sta
 
     category = Category.objects.select_related("market").filter(pk=category_id).first()
     if category is None:
-        raise NotFound(CALL_NOT_FOUND)
+        raise NotFound(CATEGORY_NOT_FOUND)
     authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
     suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
     is_member = category.members.filter(supplier_id__in=suppliers, removed_at__isnull=True).exists()
     if category.market.authority_id not in authorities and not is_member:
-        raise NotFound(_("Category not found."))
+        raise NotFound(CATEGORY_NOT_FOUND)
     live = category.members.filter(active_members_q(clock.now())).values("pk")
     return (
         StandingOffer.objects.filter(category=category, member__in=live)

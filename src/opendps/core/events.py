@@ -75,3 +75,4 @@ class AuditEventType(models.TextChoices):
     CONTRACT_VARIED = "contract_varied", _("Contract varied")
     CONTRACT_TERMINATED = "contract_terminated", _("Contract terminated")
     PLANNED_CALL_ANNOUNCED = "planned_call_announced", _("Planned call announced")
+    SEAL_BROKEN_DETECTED = "seal_broken_detected", _("Altered sealed content detected")

@@ -28,17 +28,23 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
+from opendps.core.errors import Conflict
 from opendps.core.keys import read_or_create_secret
 
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+SEAL_BROKEN = "Sealed content failed its integrity check: it has been altered. This is recorded."
 RAW = serialization.Encoding.Raw
 RAW_PUBLIC = serialization.PublicFormat.Raw
 RAW_PRIVATE = serialization.PrivateFormat.Raw
 NO_ENCRYPTION = serialization.NoEncryption()
 
 
-class SealBroken(Exception):
-    """Ciphertext, wrapped key or signature failed authentication: tampering or wrong key."""
+class SealBroken(Conflict):
+    """Ciphertext, wrapped key or signature failed authentication: tampering or wrong key.
+
+    A domain error (409) so that pages and the API say so plainly instead of failing."""
+
+    default_code = "seal_broken"
 
 
 def _b64(data: bytes) -> str:
@@ -100,7 +106,7 @@ def call_private_key(wrapped: bytes, label: str) -> X25519PrivateKey:
     try:
         raw = AESGCM(master_key()).decrypt(wrapped[:12], wrapped[12:], label.encode())
     except InvalidTag as error:
-        raise SealBroken("the call's key cannot be unwrapped") from error
+        raise SealBroken(SEAL_BROKEN) from error
     return X25519PrivateKey.from_private_bytes(raw)
 
 
@@ -113,7 +119,7 @@ def unseal(sealed: bytes, private_key: X25519PrivateKey, info: str) -> bytes:
     try:
         return SUITE.decrypt(sealed, private_key, info.encode())
     except Exception as error:  # the Rust binding raises a plain exception on a bad tag
-        raise SealBroken("the sealed content failed authentication") from error
+        raise SealBroken(SEAL_BROKEN) from error
 
 
 def sha256_hex(data: bytes) -> str:

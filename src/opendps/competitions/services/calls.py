@@ -23,7 +23,13 @@ from opendps.competitions.services.common import BUY_ROLES, lock_call, supplier_
 from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock, sealing
 from opendps.core.audit import audit_record
-from opendps.core.errors import Conflict, NotPermitted, RuleViolation, full_clean_or_refuse
+from opendps.core.errors import (
+    Conflict,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    full_clean_or_refuse,
+)
 from opendps.core.events import AuditEventType
 from opendps.markets.models import Category
 from opendps.markets.status import MarketStatus, market_status
@@ -50,6 +56,15 @@ NOT_OPEN = _("The call is not open.")
 CANNOT_CANCEL = _("A call that has been awarded, cancelled or closed cannot be cancelled.")
 REASON_REQUIRED = _("Give a reason.")
 TEXT_REQUIRED = _("Write the question.")
+ANSWER_REQUIRED = _("Write the answer.")
+QUESTION_NOT_FOUND = _("Question not found.")
+DEADLINE_IN_PAST = _("The deadline for tenders must be in the future.")
+DEADLINE_AFTER_VALIDITY = _("The deadline must fall within the market's period of validity.")
+VALUE_NOT_POSITIVE = _("The estimated value must be more than zero.")
+VALUE_TOO_LARGE = _("The estimated value is too large.")
+AGREED_PERIOD_TOO_LONG = _("An agreed period for tenders can be at most %(hours)s hours.")
+MAX_VALUE = Decimal("999999999999.99")
+MAX_AGREED_PERIOD_HOURS = 24 * 30
 AGREED_PERIOD_RAPID = _("An agreed shorter period and a rapid call cannot be combined.")
 
 
@@ -87,6 +102,16 @@ def call_create(
     if agreed_period_hours and rapid:
         raise RuleViolation(AGREED_PERIOD_RAPID)
     check_anonymised(service_user_needs)
+    if deadline <= clock.now():
+        raise RuleViolation(DEADLINE_IN_PAST, code="deadline_in_past")
+    if deadline > market.validity_ends_at:
+        raise RuleViolation(DEADLINE_AFTER_VALIDITY, code="deadline_after_validity")
+    if estimated_value <= 0:
+        raise RuleViolation(VALUE_NOT_POSITIVE, code="value_not_positive")
+    if estimated_value > MAX_VALUE:
+        raise RuleViolation(VALUE_TOO_LARGE, code="value_too_large")
+    if agreed_period_hours is not None and not 0 < agreed_period_hours <= MAX_AGREED_PERIOD_HOURS:
+        raise RuleViolation(AGREED_PERIOD_TOO_LONG, hours=MAX_AGREED_PERIOD_HOURS)
     parsed = criteria_parse(criteria if criteria is not None else default_criteria(rapid=rapid))
     regime = get_regime(market.regime, market.validity_starts_at)
     regime.check_social_value_weight(
@@ -230,7 +255,10 @@ def clarification_answer(
     *, actor: User, clarification: Clarification, answer: str
 ) -> Clarification:
     """Answer once, to every invited member, without saying who asked."""
-    clarification = Clarification.objects.select_for_update().get(pk=clarification.pk)
+    found = Clarification.objects.select_for_update().filter(pk=clarification.pk).first()
+    if found is None:
+        raise NotFound(QUESTION_NOT_FOUND)
+    clarification = found
     call = lock_call(clarification.call_id)
     permissions.require_role(actor, call.market.authority, BUY_ROLES)
     if clarification.answered_at is not None:
@@ -238,7 +266,7 @@ def clarification_answer(
     if call_status(call) != CallStatus.OPEN:
         raise RuleViolation(NOT_OPEN, code="call_not_open")
     if not answer.strip():
-        raise RuleViolation(TEXT_REQUIRED)
+        raise RuleViolation(ANSWER_REQUIRED)
     clarification.answer = answer.strip()
     clarification.answered_at = clock.now()
     clarification.answered_by = actor

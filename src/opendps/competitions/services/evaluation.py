@@ -57,6 +57,11 @@ SCORE_MISSING = _(
 )
 SCORE_RANGE = _("Scores run from 0 to %(max)s.")
 UNKNOWN_TENDER = _("That tender is not part of this call.")
+UNKNOWN_CRITERION = _("'%(criterion)s' is not a scored criterion of this call.")
+COMPLIANT_TENDERS_REMAIN = _(
+    "Compliant tenders remain: exclude each non-compliant tender with its reason, or award."
+)
+NOT_IN_EVALUATION = _("Only a call being evaluated can be closed without an award.")
 NO_SUBMITTED_SCORES = _("At least one evaluator must submit scores before moderation.")
 ALREADY_AWARDED = _("This call has already been awarded.")
 NOT_MODERATED = _("Record the consensus scores before the award.")
@@ -111,7 +116,7 @@ def _check_scores(
             raise RuleViolation(UNKNOWN_TENDER, code="unknown_tender")
         for key, item in by_criterion.items():
             if key not in {c.key for c in criteria}:
-                raise RuleViolation(UNKNOWN_TENDER, code="unknown_criterion")
+                raise RuleViolation(UNKNOWN_CRITERION, code="unknown_criterion", criterion=key)
             try:
                 score = int(item["score"])
             except (KeyError, TypeError, ValueError):
@@ -443,7 +448,9 @@ def call_close_no_compliant(*, actor: User, call: Call, reason: str) -> Call:
     permissions.require_role(actor, call.market.authority, BUY_ROLES)
     _require_opened(call)
     if call_status(call) != CallStatus.EVALUATION:
-        raise Conflict(ALREADY_AWARDED)
+        raise Conflict(NOT_IN_EVALUATION)
+    if any(s.excluded_at is None for s in live_submissions(call)):
+        raise RuleViolation(COMPLIANT_TENDERS_REMAIN, code="compliant_tenders_remain")
     if not reason.strip():
         raise RuleViolation(REASON_REQUIRED, code="reason_required")
     call.no_compliant_at = clock.now()

@@ -18,6 +18,7 @@ from opendps.core.errors import Conflict, RuleViolation, full_clean_or_refuse
 from opendps.core.events import AuditEventType
 from opendps.membership.models import CategoryMember
 
+PRICE_OUT_OF_RANGE = _("A price must be more than £0 and less than £100,000,000.")
 NO_PRICE = _("Give a price per service user, a price per hour, or both.")
 NOT_A_LIVE_MEMBER = _("Only a current member of the category can keep a standing offer there.")
 
@@ -39,6 +40,9 @@ def standing_offer_save(
         raise Conflict(NOT_A_LIVE_MEMBER)
     if price_per_service_user is None and price_per_hour is None:
         raise RuleViolation(NO_PRICE, code="no_price")
+    for price in (price_per_service_user, price_per_hour):
+        if price is not None and not Decimal(0) < price < Decimal("100000000"):
+            raise RuleViolation(PRICE_OUT_OF_RANGE, code="price_out_of_range")
     offer = StandingOffer.objects.filter(member=member).first() or StandingOffer(
         member=member, supplier=member.supplier, category_id=member.category_id
     )

@@ -50,6 +50,7 @@ CALL_NOT_CLOSED = _("Only a call whose deadline has passed can be opened.")
 TOO_MANY_DOCUMENTS = _("Attach at most %(count)s documents.")
 
 MAX_ANSWER = 20_000
+MAX_PRICE = Decimal("999999999999.99")  # what Award.contract_value can hold
 MAX_DOCUMENTS = 10
 
 
@@ -63,7 +64,12 @@ def _clean_payload(call: Call, price: Any, answers: dict[str, str], notes: str) 
         amount = Decimal(str(price).strip().lstrip("£").replace(",", ""))
     except InvalidOperation:
         raise RuleViolation(PRICE_INVALID, code="price_invalid") from None
-    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount > MAX_PRICE
+        or amount.as_tuple().exponent < -2  # type: ignore[operator]
+    ):
         raise RuleViolation(PRICE_INVALID, code="price_invalid")
     clean: dict[str, str] = {}
     for criterion in call.criteria:
@@ -299,5 +305,3 @@ def _open(*, actor: User, call: Call) -> Call:
 
 def is_opening_pending_second_officer(call: Call) -> bool:
     return call.opening_requested_by_id is not None and call.opened_at is None
-
-

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("opendps.accounts.urls")),
     path("", include("opendps.markets.urls")),
     path("", include("opendps.membership.urls")),
+    path("", include("opendps.competitions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

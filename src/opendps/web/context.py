@@ -24,6 +24,16 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
     if permissions.organisation_ids_with_role(user, {Role.COMMISSIONER, Role.AUTHORITY_ADMIN}):
         items.append({"text": _("Your markets"), "href": reverse("markets:authority-markets")})
     if permissions.organisation_ids_with_role(
+        user, {Role.BUYER, Role.COMMISSIONER, Role.AUTHORITY_ADMIN}
+    ):
+        items.append(
+            {"text": _("Calls for competition"), "href": reverse("competitions:buyer-calls")}
+        )
+    if permissions.organisation_ids_with_role(user, {Role.EVALUATOR}):
+        items.append(
+            {"text": _("Calls to evaluate"), "href": reverse("competitions:evaluator-calls")}
+        )
+    if permissions.organisation_ids_with_role(
         user, {Role.EVALUATOR, Role.COMMISSIONER, Role.AUTHORITY_ADMIN}
     ):
         items.append(
@@ -34,6 +44,7 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
             {"text": _("Find markets"), "href": reverse("markets:list")},
             {"text": _("Your applications"), "href": reverse("membership:supplier-applications")},
             {"text": _("Your memberships"), "href": reverse("membership:supplier-memberships")},
+            {"text": _("Invitations to tender"), "href": reverse("competitions:invitations")},
         ]
     if permissions.role_map(user):
         items.append({"text": _("Your organisation"), "href": reverse("accounts:organisation")})

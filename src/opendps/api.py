@@ -71,10 +71,12 @@ def _add_routers() -> None:
     from opendps.competitions.api import router as competitions_router
     from opendps.markets.api import router as markets_router
     from opendps.membership.api import router as membership_router
+    from opendps.publication.api import router as publication_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", markets_router)
     api.add_router("/", membership_router)
+    api.add_router("/", publication_router)
     api.add_router("/", competitions_router)
 
 

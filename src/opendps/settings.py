@@ -34,6 +34,7 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("OPENDPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 SITE_URL = os.environ.get("OPENDPS_SITE_URL", "http://127.0.0.1:8000")
+OPENDPS_OCID_PREFIX = os.environ.get("OPENDPS_OCID_PREFIX", "ocds-opendps")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "opendps.membership",
     "opendps.competitions",
     "opendps.contracts",
+    "opendps.publication",
     "opendps.web",
 ]
 

@@ -1,0 +1,35 @@
+"""API schemas for notices due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from opendps.publication.notices import NoticeDueKind
+
+
+class NoticeDueFilter(Schema):
+    grouped_quarterly: bool = Field(
+        False,
+        description=(
+            "Your authority groups its award notices by quarter, where the regime allows "
+            "it (PCR 2015 reg 50)."
+        ),
+    )
+
+
+class NoticeDueOut(Schema):
+    kind: NoticeDueKind
+    call_id: int
+    call_title: str
+    market_id: int
+    market_title: str
+    regime: str
+    event_at: datetime = Field(
+        description="The award decision, or when the contract was entered into."
+    )
+    due_at: datetime = Field(description="The last moment to publish the notice.")
+    grouped_quarterly: bool
+    light_touch: bool
+    overdue: bool

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from opendps.publication import views
+
+app_name = "publication"
+
+urlpatterns = [
+    path("ocds/releases", views.release_list, name="releases"),
+    path("ocds/records/<str:ocid>", views.record_detail, name="record"),
+    path("ocds/publication-policy", views.publication_policy, name="policy"),
+    path("notices", views.notices_due, name="notices-due"),
+]

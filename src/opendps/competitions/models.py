@@ -63,6 +63,11 @@ class Call(models.Model):
         return self.title
 
     @property
+    def light_touch_contract(self) -> bool:
+        """The contract is for light-touch services (regs 74–76; PA 2023 light-touch)."""
+        return self.rapid or self.market.light_touch
+
+    @property
     def seal_label(self) -> str:
         return f"opendps:call:{self.pk}"
 

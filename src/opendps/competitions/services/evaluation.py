@@ -291,7 +291,10 @@ def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False)
         decided_at=now,
         ranking=ranking,
         standstill_ends_at=regime.standstill_end(
-            now, market.nation, voluntary=voluntary_standstill, light_touch=call.rapid
+            now,
+            market.nation,
+            voluntary=voluntary_standstill,
+            light_touch=call.light_touch_contract,
         ),
         award_notice_due_at=regime.award_notice_due(now),
         # PA 2023: the contract award notice is published with the decision (s 50 first).
@@ -414,7 +417,9 @@ def _conclude(call: Call, award: Award, now: Any) -> Any:
         fee_percent=fee_percent,
         fee_amount=regime.supplier_fee(award.contract_value, market.supplier_fee_percent),
         commitments={"social_value": social_value},
-        details_notice_due_at=regime.contract_details_notice_due(now, light_touch=call.rapid),
+        details_notice_due_at=regime.contract_details_notice_due(
+            now, light_touch=call.light_touch_contract
+        ),
     )
 
 

@@ -62,7 +62,7 @@ def calls(people: Any) -> Notices:
     assert Award.objects.get(call=pa_call).standstill_ends_at == end_of(2027, 3, 25)
     with at(2027, 3, 26, 10):  # Good Friday
         contract_conclude(actor=people.buyer, call=pa_call)
-        contract_conclude(actor=people.buyer, call=light_call)
+    # A light-touch contract has no mandatory standstill: it was made at the award.
     with at(2027, 3, 25, 10):
         rapid = make_call(
             people,
@@ -123,7 +123,8 @@ def test_pa_contract_details_notice_30_days_or_120_for_light_touch(people, calls
     assert due["Rapid call"].due_at == end_of(2027, 7, 23)
     # Every contract of a light-touch market is a light-touch contract, rapid or not.
     assert due["Light-touch call"].light_touch
-    assert due["Light-touch call"].due_at == end_of(2027, 7, 23)
+    # Made at the award on 15 March: 120 days beginning with it end on 12 July.
+    assert due["Light-touch call"].due_at == end_of(2027, 7, 12)
     with time_machine.travel(end_of(2027, 4, 24) + timedelta(seconds=1), tick=False):
         due = by_title(notice_list_due(people.commissioner))
     assert due["PA call"].overdue and not due["Rapid call"].overdue

@@ -22,11 +22,15 @@ class ReceiptCheck:
 def receipt_check(receipt: dict[str, Any], signature: str) -> ReceiptCheck:
     """True only if we signed exactly this receipt and still hold that sealed tender."""
     signed = receipt_signature_valid(receipt, signature)
+    ids = [receipt.get(key) for key in ("submission_id", "call_id", "supplier_id")]
+    if not all(isinstance(i, int) and 0 < i < 2**63 for i in ids):
+        return ReceiptCheck(signature_valid=signed, matches_stored_tender=False)
+    submission_id, call_id, supplier_id = (int(i) for i in ids)  # type: ignore[arg-type]
     stored = TenderSubmission.objects.filter(
-        pk=receipt.get("submission_id"),
-        call_id=receipt.get("call_id"),
-        supplier_id=receipt.get("supplier_id"),
-        sealed_sha256=receipt.get("sealed_sha256"),
+        pk=submission_id,
+        call_id=call_id,
+        supplier_id=supplier_id,
+        sealed_sha256=str(receipt.get("sealed_sha256")),
     ).first()
     matches = stored is not None and stored.receipt == receipt
     return ReceiptCheck(signature_valid=signed, matches_stored_tender=matches)

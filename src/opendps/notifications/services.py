@@ -12,7 +12,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
-
 _suppressed: ContextVar[bool] = ContextVar("opendps_email_suppressed", default=False)
 
 

@@ -174,9 +174,11 @@ def test_annex_iv_a_receipt_records_the_exact_server_time_signed(people, open_ca
 def test_annex_iv_a_a_tender_one_millisecond_late_is_refused_and_audited(people, open_call):
     with time_machine.travel(open_call.deadline - timedelta(milliseconds=1), tick=False):
         tender(people, open_call)
-    with time_machine.travel(open_call.deadline + timedelta(milliseconds=1), tick=False):
-        with pytest.raises(RuleViolation, match="deadline for tenders has passed"):
-            tender(people, open_call, supplier=people.supplier_b)
+    with (
+        time_machine.travel(open_call.deadline + timedelta(milliseconds=1), tick=False),
+        pytest.raises(RuleViolation, match="deadline for tenders has passed"),
+    ):
+        tender(people, open_call, supplier=people.supplier_b)
     assert TenderSubmission.objects.filter(supplier=people.supplier_b).count() == 0
     assert (
         AuditEvent.objects.filter(event_type=AuditEventType.TENDER_SUBMISSION_REFUSED).count() == 1
@@ -249,9 +251,11 @@ def test_annex_iv_g_tampering_and_attempts_are_detectable(people, open_call):
     from opendps.core.sealing import SealBroken
 
     submission = tender(people, open_call)
-    with time_machine.travel(open_call.deadline - timedelta(minutes=1), tick=False):
-        with pytest.raises(RuleViolation):
-            services.call_open(actor=people.buyer, call=open_call)
+    with (
+        time_machine.travel(open_call.deadline - timedelta(minutes=1), tick=False),
+        pytest.raises(RuleViolation),
+    ):
+        services.call_open(actor=people.buyer, call=open_call)
     assert AuditEvent.objects.filter(event_type=AuditEventType.TENDER_ACCESS_REFUSED).count() == 1
     sealed = bytearray(bytes(submission.sealed_payload))
     sealed[-1] ^= 1

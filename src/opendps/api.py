@@ -69,6 +69,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from opendps.accounts.api import router as accounts_router
     from opendps.competitions.api import router as competitions_router
+    from opendps.contracts.api import router as contracts_router
+    from opendps.insights.api import router as insights_router
     from opendps.markets.api import router as markets_router
     from opendps.membership.api import router as membership_router
     from opendps.publication.api import router as publication_router
@@ -78,6 +80,8 @@ def _add_routers() -> None:
     api.add_router("/", membership_router)
     api.add_router("/", publication_router)
     api.add_router("/", competitions_router)
+    api.add_router("/", contracts_router)
+    api.add_router("/", insights_router)
 
 
 _add_routers()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opendps.membership",
     "opendps.competitions",
     "opendps.contracts",
+    "opendps.insights",
     "opendps.publication",
     "opendps.web",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("opendps.markets.urls")),
     path("", include("opendps.membership.urls")),
     path("", include("opendps.competitions.urls")),
+    path("", include("opendps.contracts.urls")),
+    path("", include("opendps.insights.urls")),
     path("", include("opendps.publication.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

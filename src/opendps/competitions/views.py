@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -108,7 +109,6 @@ STATUS_TAG_CLASSES = {
     CallStatus.CANCELLED: "govuk-tag--red",
     CallStatus.NO_COMPLIANT: "govuk-tag--red",
 }
-PAST_PERFORMANCE_PATH = "/insights/categories/{category_id}/past-performance"
 
 
 # --- shared pieces ----------------------------------------------------------------------------
@@ -425,7 +425,7 @@ def call_create(request: AuthedRequest) -> HttpResponse:
             "earliest_deadline": regime.tender_deadline_min(
                 clock.now(), authority_is_sub_central=sub_central
             ),
-            "past_performance_url": PAST_PERFORMANCE_PATH.format(category_id=category.pk),
+            "past_performance_url": reverse("insights:past-performance", args=[category.pk]),
             "price_formula": PRICE_FORMULA,
             "tie_break": TIE_BREAK_RULE,
             "score_labels": list(SCORE_LABELS.values()),

@@ -8,4 +8,5 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from opendps.accounts import demo  # noqa: F401  (registers the demo loaders)
         from opendps.competitions import demo as competitions_demo  # noqa: F401
+        from opendps.contracts import demo as contracts_demo  # noqa: F401
         from opendps.membership import demo as membership_demo  # noqa: F401

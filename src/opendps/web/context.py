@@ -47,6 +47,8 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
             {"text": _("Invitations to tender"), "href": reverse("competitions:invitations")},
         ]
     if permissions.role_map(user):
+        items.append({"text": _("Contracts"), "href": reverse("contracts:list")})
+        items.append({"text": _("Insight"), "href": reverse("insights:index")})
         items.append({"text": _("Your organisation"), "href": reverse("accounts:organisation")})
     items.append({"text": _("API tokens"), "href": reverse("accounts:tokens")})
     if permissions.is_platform_staff(user):

@@ -28,7 +28,10 @@ def postgres_reachable(url: str) -> str | None:
 def run_pytest(label: str, extra_env: dict[str, str], args: list[str]) -> int:
     print(f"\n===== {label} =====", flush=True)
     env = os.environ | extra_env
-    code = subprocess.call([sys.executable, "-m", "pytest", "-q", *args], env=env)  # noqa: S603
+    # Two workers: the machines have two cores; each worker gets its own test database.
+    workers = os.environ.get("OPENDPS_TEST_WORKERS", "2")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers]
+    code = subprocess.call([*command, *args], env=env)  # noqa: S603
     if code == NO_TESTS_COLLECTED:
         print(f"{label}: no tests ran — treated as a failure", flush=True)
         return 1

@@ -1048,10 +1048,15 @@ def _award_page(request: HttpRequest, call: Call, form: Any = None) -> HttpRespo
     regime = _regime(call)
     now = clock.now()
     nation = call.market.nation
-    mandatory = regime.standstill_end(now, nation, light_touch=call.rapid) is not None
+    mandatory = (
+        regime.standstill_end(now, nation, light_touch=call.light_touch_contract) is not None
+    )
     voluntary = (
         not mandatory
-        and regime.standstill_end(now, nation, voluntary=True, light_touch=call.rapid) is not None
+        and regime.standstill_end(
+            now, nation, voluntary=True, light_touch=call.light_touch_contract
+        )
+        is not None
     )
     context = _award_context(request, call)
     recorded = _moderation(call)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,8 @@ def _canonical_json(value: Any) -> str:
 def _event_hash(event: AuditEvent) -> str:
     body = {
         "sequence": event.sequence,
-        "occurred_at": event.occurred_at.isoformat(),
+        # UTC, as the database gives it back: the hash must not depend on the zone used.
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "event_type": event.event_type,
         "actor_id": event.actor_id,
         "organisation_id": event.organisation_id,
@@ -53,7 +55,7 @@ def audit_record(
     head = AuditChainHead.objects.select_for_update().get(id=1)
     event = AuditEvent(
         sequence=head.sequence + 1,
-        occurred_at=clock.now(),
+        occurred_at=clock.now().astimezone(UTC),
         event_type=event_type,
         actor_id=getattr(actor, "pk", None),
         organisation_id=organisation_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ def now() -> datetime:
 @contextmanager
 def at(moment: datetime) -> Iterator[None]:
     """Run the block as if it were ``moment`` (demo and benchmark history only)."""
-    token = _fixed.set(moment)
+    token = _fixed.set(moment.astimezone(UTC))
     try:
         yield
     finally:

@@ -96,3 +96,15 @@ def test_an_event_rolls_back_with_its_transaction():
         1 / 0  # noqa: B018
     assert not AuditEvent.objects.exists()
     assert audit_verify() == (0, None)
+
+
+def test_an_event_recorded_at_a_london_time_still_verifies():
+    """The hash is over UTC, as the database returns it, whatever zone the clock gave."""
+    from datetime import datetime
+
+    from opendps.core import clock
+    from opendps.core.calendar import LONDON
+
+    with clock.at(datetime(2027, 7, 1, 12, tzinfo=LONDON)), transaction.atomic():
+        audit_record(actor=None, event_type=AuditEventType.SIGNED_IN, data={"x": 1})
+    assert audit_verify() == (1, None)

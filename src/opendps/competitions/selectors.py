@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
@@ -19,6 +19,7 @@ from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions.models import (
     Call,
     Feedback,
+    Invitation,
     Scoresheet,
     StandingOffer,
     TenderSubmission,
@@ -38,20 +39,27 @@ CONFLICTED_READER = _(
 TENDERS_SEALED = _("Tenders stay sealed until the deadline has passed and they are opened.")
 
 
-def _call_scope(actor: Any) -> Q:
+def _call_scope(actor: Any) -> Q | None:
+    """The buyer's own calls, and published calls the supplier was invited to.
+
+    An EXISTS per call, not a join with DISTINCT: the join multiplied every call by its
+    invitations before de-duplicating (BENCHMARKS.md H1)."""
     authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
     suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
-    return Q(buyer_id__in=authorities) | Q(
-        published_at__isnull=False, invitations__supplier_id__in=suppliers
-    )
+    scope: Q | None = None
+    if authorities:
+        scope = Q(buyer_id__in=authorities)
+    if suppliers:
+        invited = Invitation.objects.filter(call=OuterRef("pk"), supplier_id__in=suppliers)
+        supplier_scope = Q(published_at__isnull=False) & Q(Exists(invited))
+        scope = supplier_scope if scope is None else scope | supplier_scope
+    return scope
 
 
 def call_list(actor: Any) -> QuerySet[Call]:
-    return with_status(
-        Call.objects.filter(_call_scope(actor))
-        .distinct()
-        .select_related("market", "category", "buyer")
-    ).order_by("-created_at")
+    scope = _call_scope(actor)
+    calls = Call.objects.none() if scope is None else Call.objects.filter(scope)
+    return with_status(calls.select_related("market", "category", "buyer")).order_by("-created_at")
 
 
 def call_get(actor: Any, *, call_id: int) -> Call:

@@ -70,6 +70,67 @@ def test_a_suspended_or_removed_member_is_not_invited(people, members):
     ]
 
 
+def test_publishing_invites_exactly_the_active_members_of_the_category(people, members, mailbox):
+    """One INSERT … SELECT (BENCHMARKS.md H13): only active members of the call's category,
+    each with its member row, the call and the publication time; the count is audited."""
+    from opendps.accounts.models import Organisation, OrganisationKind, Role
+    from opendps.testing.fixtures import make_person
+
+    extra = {}
+    for name in ("Gamma", "Delta", "Epsilon"):
+        org = Organisation.objects.create(kind=OrganisationKind.SUPPLIER, name=f"{name} Ltd")
+        admin = make_person(f"admin@{name.lower()}.test", org, Role.SUPPLIER_ADMIN)
+        member_suppliers(people, members, (org, admin))
+        extra[name] = org
+    category = members.categories.order_by("pk").first()
+    live = CategoryMember.objects.filter(category=category)
+    membership_services.member_suspend(
+        actor=people.commissioner, member=live.get(supplier=people.supplier_b), reason="review"
+    )
+    membership_services.member_remove(
+        actor=people.commissioner, member=live.get(supplier=extra["Gamma"]), reason="left"
+    )
+    request = membership_services.declaration_request(
+        actor=people.commissioner, member=live.get(supplier=extra["Delta"])
+    )
+    mailbox.clear()
+    with time_machine.travel(
+        max(request.due_at, members.first_period_ends_at) + timedelta(hours=1), tick=False
+    ):
+        call = make_call(people, members)
+    invitations = Invitation.objects.filter(call=call)
+    expected = {
+        (m.pk, m.supplier_id)
+        for m in live.filter(supplier__in=[people.supplier_a, extra["Epsilon"]])
+    }
+    assert {(i.member_id, i.supplier_id) for i in invitations} == expected
+    assert Invitation.objects.count() == 2
+    assert {i.invited_at for i in invitations} == {call.published_at}
+    event = AuditEvent.objects.get(event_type=AuditEventType.CALL_PUBLISHED)
+    assert event.data["invited"] == 2
+    assert invitations.filter(emailed_at__isnull=True).count() == 0
+    invited_to = {
+        address.strip()
+        for message in mailbox.messages
+        if message["Subject"].startswith("Invitation to tender")
+        for address in message["X-Envelope-To"].split(",")
+    }
+    assert invited_to == {"admin@alpha.test", "writer@alpha.test", "admin@epsilon.test"}
+
+
+def test_publishing_with_no_active_member_writes_nothing(people, members):
+    for member in CategoryMember.objects.all():
+        membership_services.member_suspend(actor=people.commissioner, member=member, reason="r")
+    with after_first_period(members):
+        call = make_call(people, members, publish=False)
+        with pytest.raises(RuleViolation, match="No admitted, active supplier"):
+            services.call_publish(actor=people.buyer, call=call)
+    call.refresh_from_db()
+    assert call.published_at is None and call.public_key is None
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.CALL_PUBLISHED).exists()
+
+
 def test_pcr_no_call_during_the_first_period(people, members):
     with pytest.raises(RuleViolation, match="first period"):
         make_call(people, members)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,9 +24,8 @@ from opendps.accounts.models import Role, User
 from opendps.competitions import selectors
 from opendps.competitions.models import Call, Clarification, ConflictDeclaration, Scoresheet
 from opendps.competitions.services.common import BUY_ROLES
-from opendps.competitions.status import CallStatus
+from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
-from opendps.core.errors import NotFound
 from opendps.web.next_actions import NextAction, register
 from opendps.web.organisation import current_organisation
 
@@ -40,9 +39,9 @@ def _when(moment: object) -> str:
 
 
 def in_status(calls: QuerySet[Call], *statuses: CallStatus) -> QuerySet[Call]:
-    """Filter on the status annotation that ``selectors.call_list`` adds (``with_status``),
-    which the type stubs cannot see."""
-    return calls.filter(status__in=[s.value for s in statuses])  # type: ignore[misc]
+    """Calls in any of ``statuses``, filtered on the timestamps rather than on the status
+    annotation, so the database can use their indexes."""
+    return calls.filter(status_q(*statuses))
 
 
 def _url(name: str, call_id: int) -> str:
@@ -77,9 +76,10 @@ def buyer_actions(request: HttpRequest) -> list[NextAction]:
     for call in (
         in_status(calls, CallStatus.OPEN)
         .filter(Exists(unanswered))
+        .annotate(waiting=Count("clarifications", filter=Q(clarifications__answered_at=None)))
         .order_by("clarification_deadline")[:SHOWN]
     ):
-        waiting = call.clarifications.filter(answered_at__isnull=True).count()
+        waiting = call.waiting  # type: ignore[attr-defined]
         actions.append(
             NextAction(
                 ngettext(
@@ -94,7 +94,8 @@ def buyer_actions(request: HttpRequest) -> list[NextAction]:
                 urgent=call.clarification_deadline - now < URGENT_WITHIN,
             )
         )
-    for call in in_status(calls, CallStatus.STANDSTILL).order_by("-created_at")[:SHOWN]:
+    standstill = in_status(calls, CallStatus.STANDSTILL).select_related("award")
+    for call in standstill.order_by("-created_at")[:SHOWN]:
         actions.append(
             NextAction(
                 _("Standstill running on %(title)s") % {"title": call.title},
@@ -159,42 +160,30 @@ def supplier_actions(request: HttpRequest) -> list[NextAction]:
     if organisation is None or not organisation.is_supplier or not isinstance(request.user, User):
         return []
     now = clock.now()
-    invited = selectors.call_list(request.user).filter(invitations__supplier_id=organisation.pk)
-    actions = []
-    for call in in_status(invited, CallStatus.OPEN).order_by("deadline"):
-        tendered = (
-            selectors.receipts_for_supplier(request.user, call_id=call.pk)
-            .filter(withdrawn_at=None, superseded_at=None)
-            .exists()
+    invited = selectors.invited_calls(request.user, supplier_id=organisation.pk)
+    actions = [
+        NextAction(
+            _("Tender for %(title)s") % {"title": call.title},
+            _url("call-detail", call.pk),
+            call.buyer.name,
+            due=_("deadline %(when)s") % {"when": _when(call.deadline)},
+            urgent=call.deadline - now < URGENT_WITHIN,
         )
-        if tendered:
-            continue
-        actions.append(
-            NextAction(
-                _("Tender for %(title)s") % {"title": call.title},
-                _url("call-detail", call.pk),
-                call.buyer.name,
-                due=_("deadline %(when)s") % {"when": _when(call.deadline)},
-                urgent=call.deadline - now < URGENT_WITHIN,
-            )
-        )
-        if len(actions) >= SHOWN:
-            break
+        for call in in_status(invited, CallStatus.OPEN)
+        .filter(tendered=False)  # type: ignore[misc]  # annotated by invited_calls
+        .order_by("deadline")[:SHOWN]
+    ]
     recent = (
         in_status(invited, CallStatus.STANDSTILL, CallStatus.AWARDED)
-        .filter(award__decided_at__gte=now - FEEDBACK_NEW_FOR)
+        .filter(award__decided_at__gte=now - FEEDBACK_NEW_FOR, has_feedback=True)  # type: ignore[misc]
         .order_by("-created_at")[:SHOWN]
     )
-    for call in recent:
-        try:
-            selectors.feedback_for_supplier(request.user, call_id=call.pk)
-        except NotFound:
-            continue
-        actions.append(
-            NextAction(
-                _("Read your feedback on %(title)s") % {"title": call.title},
-                _url("feedback", call.pk),
-                _("Your scores and reasons, against the winning tender's."),
-            )
+    actions += [
+        NextAction(
+            _("Read your feedback on %(title)s") % {"title": call.title},
+            _url("feedback", call.pk),
+            _("Your scores and reasons, against the winning tender's."),
         )
+        for call in recent
+    ]
     return actions

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
@@ -18,6 +18,7 @@ from opendps.accounts.models import Role
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions.models import (
     Call,
+    ConflictDeclaration,
     Feedback,
     Invitation,
     Scoresheet,
@@ -25,7 +26,7 @@ from opendps.competitions.models import (
     TenderSubmission,
 )
 from opendps.competitions.opened import OpenedTender, unseal_tenders
-from opendps.competitions.status import with_status
+from opendps.competitions.status import CallStatus, status_q, with_status
 from opendps.core.errors import NotFound, NotPermitted
 
 CALL_NOT_FOUND = _("Call not found.")
@@ -60,6 +61,45 @@ def call_list(actor: Any) -> QuerySet[Call]:
     scope = _call_scope(actor)
     calls = Call.objects.none() if scope is None else Call.objects.filter(scope)
     return with_status(calls.select_related("market", "category", "buyer")).order_by("-created_at")
+
+
+def invited_calls(actor: Any, *, supplier_id: int) -> QuerySet[Call]:
+    """Published calls ``supplier_id`` was invited to, for a person who acts for it, with
+    ``tendered`` (a live tender is in) and ``has_feedback`` annotated, so a list of them
+    costs one query whatever its length (BENCHMARKS.md H3, H4)."""
+    if supplier_id not in permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES):
+        return Call.objects.none()
+    invited = Invitation.objects.filter(call=OuterRef("pk"), supplier_id=supplier_id)
+    live = TenderSubmission.objects.filter(
+        call=OuterRef("pk"), supplier_id=supplier_id, withdrawn_at=None, superseded_at=None
+    )
+    feedback = Feedback.objects.filter(call=OuterRef("pk"), supplier_id=supplier_id)
+    calls = Call.objects.filter(Exists(invited), published_at__isnull=False)
+    return (
+        with_status(calls.select_related("market", "category", "buyer"))
+        .annotate(tendered=Exists(live), has_feedback=Exists(feedback))
+        .order_by("-created_at")
+    )
+
+
+def calls_to_evaluate(actor: Any, *, authority_ids: list[int]) -> QuerySet[Call]:
+    """Calls being evaluated at the evaluator's authorities, oldest opening first, with the
+    evaluator's own progress annotated (``has_conflict``, ``has_own_sheet``,
+    ``own_sheet_submitted_at``) in the same query (BENCHMARKS.md H5)."""
+    own_sheet = Scoresheet.objects.filter(call=OuterRef("pk"), evaluator=actor)
+    conflict = ConflictDeclaration.objects.filter(
+        call=OuterRef("pk"), evaluator=actor, has_conflict=True
+    )
+    return (
+        call_list(actor)
+        .filter(status_q(CallStatus.EVALUATION), buyer_id__in=authority_ids)
+        .annotate(
+            has_conflict=Exists(conflict),
+            has_own_sheet=Exists(own_sheet),
+            own_sheet_submitted_at=Subquery(own_sheet.values("submitted_at")[:1]),
+        )
+        .order_by("opened_at", "pk")
+    )
 
 
 def call_get(actor: Any, *, call_id: int) -> Call:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime
+from functools import reduce
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from opendps.competitions.models import Award, Call
@@ -51,20 +53,45 @@ def _award_loaded_or_exists(call: Call) -> bool:
     return True
 
 
+def _rules(now: datetime) -> list[tuple[CallStatus, Q]]:
+    """``call_status`` as an ordered list: the first rule that holds names the status.
+
+    The award conditions read the one-to-one join (one LEFT JOIN on the award's unique
+    ``call_id``), not an EXISTS per call: the EXISTS became a scan of every award
+    (BENCHMARKS.md H2)."""
+    return [
+        (CallStatus.CANCELLED, Q(cancelled_at__isnull=False)),
+        (CallStatus.NO_COMPLIANT, Q(no_compliant_at__isnull=False)),
+        (CallStatus.DRAFT, Q(published_at__isnull=True)),
+        (CallStatus.OPEN, Q(deadline__gt=now)),
+        (CallStatus.CLOSED, Q(opened_at__isnull=True)),
+        (CallStatus.EVALUATION, Q(award__isnull=True)),
+        (CallStatus.STANDSTILL, Q(award__standstill_ends_at__gte=now)),
+        (CallStatus.AWARDED, Q()),
+    ]
+
+
 def with_status(queryset: QuerySet[Call], now: datetime | None = None) -> QuerySet[Call]:
     """The same rule as ``call_status`` as an annotation (a test holds the two equal)."""
-    now = now or clock.now()
-    award = Award.objects.filter(call=OuterRef("pk"))
-    in_standstill = award.filter(standstill_ends_at__gte=now)
+    rules = _rules(now or clock.now())
+    *conditions, (default, _always) = rules
     return queryset.annotate(
         status=Case(
-            When(cancelled_at__isnull=False, then=Value(CallStatus.CANCELLED.value)),
-            When(no_compliant_at__isnull=False, then=Value(CallStatus.NO_COMPLIANT.value)),
-            When(published_at__isnull=True, then=Value(CallStatus.DRAFT.value)),
-            When(deadline__gt=now, then=Value(CallStatus.OPEN.value)),
-            When(opened_at__isnull=True, then=Value(CallStatus.CLOSED.value)),
-            When(~Q(Exists(award)), then=Value(CallStatus.EVALUATION.value)),
-            When(Exists(in_standstill), then=Value(CallStatus.STANDSTILL.value)),
-            default=Value(CallStatus.AWARDED.value),
+            *(When(rule, then=Value(status.value)) for status, rule in conditions),
+            default=Value(default.value),
         )
     )
+
+
+def status_q(*statuses: CallStatus, now: datetime | None = None) -> Q:
+    """Calls in any of ``statuses``, as a condition on the raw columns.
+
+    Unlike filtering on the ``with_status`` annotation, the database can use the
+    timestamp columns' indexes and stops evaluating the CASE for every row."""
+    matched: list[Q] = []
+    earlier_failed = Q()
+    for status, rule in _rules(now or clock.now()):
+        if status in statuses:
+            matched.append(earlier_failed & rule)
+        earlier_failed &= ~rule
+    return reduce(operator.or_, matched, Q(pk__in=[]))

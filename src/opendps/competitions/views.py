@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +62,6 @@ from opendps.competitions.models import (
     StandingOffer,
     TenderSubmission,
 )
-from opendps.competitions.next_actions import in_status
 from opendps.competitions.opened import OpenedTender, unseal_document
 from opendps.competitions.services.calls import default_criteria
 from opendps.competitions.services.common import (
@@ -70,7 +70,7 @@ from opendps.competitions.services.common import (
     MODERATE_ROLES,
     OPEN_ROLES,
 )
-from opendps.competitions.status import CallStatus
+from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
 from opendps.core.errors import NotFound, NotPermitted
 from opendps.markets import selectors as market_selectors
@@ -79,6 +79,13 @@ from opendps.membership import selectors as membership_selectors
 from opendps.membership.models import CategoryMember
 from opendps.regimes import get_regime
 from opendps.web.organisation import AuthedRequest, current_organisation
+from opendps.web.pagination import (
+    Listing,
+    chosen_status,
+    counts_by,
+    paginate,
+    status_filters,
+)
 
 NOT_A_SUPPLIER_PAGE = gettext_lazy("This page is for suppliers.")
 NOT_A_BUYER = gettext_lazy(
@@ -310,11 +317,24 @@ def _category_choices(categories: list[Category]) -> list[tuple[int, str]]:
     return [(category.pk, f"{category.title} ({category.market.title})") for category in categories]
 
 
+def _status_listing(request: HttpRequest, calls: QuerySet[Call]) -> Listing:
+    """A page of ``calls`` (annotated by ``with_status``), filtered by ``?status=``, with
+    a count per status from one GROUP BY."""
+    chosen = chosen_status(request, CallStatus.choices)
+    counts = counts_by(calls, "status")
+    if chosen is not None:
+        calls = calls.filter(status_q(CallStatus(chosen)))
+    listing = paginate(request, calls)
+    listing.filters = status_filters(request, counts, CallStatus.choices, chosen)
+    return listing
+
+
 def _buyer_calls_page(
     request: HttpRequest, categories: list[Category], planned_form: PlannedCallForm
 ) -> HttpResponse:
     authorities = _buy_authorities(request)
     calls = selectors.call_list(request.user).filter(buyer_id__in=authorities)
+    listing = _status_listing(request, calls)
     # No selector lists planned calls yet: an authority's own, not withdrawn.
     planned = (
         PlannedCall.objects.filter(buyer_id__in=authorities, withdrawn_at=None)
@@ -326,7 +346,11 @@ def _buyer_calls_page(
         "competitions/buyer_calls.html",
         {
             "title": _("Calls for competition"),
-            "rows": [{"call": call, "status": status_tag(call.status)} for call in calls],  # type: ignore[attr-defined]
+            "rows": [
+                {"call": call, "status": status_tag(call.status)}  # type: ignore[attr-defined]
+                for call in listing.rows
+            ],
+            "listing": listing,
             "planned": planned,
             "planned_form": planned_form,
             "form": planned_form if planned_form.is_bound else None,
@@ -1347,25 +1371,31 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
 @require_GET
 def invitations(request: AuthedRequest) -> HttpResponse:
     supplier = _supplier(request)
-    calls = list(selectors.call_list(request.user).filter(invitations__supplier_id=supplier.pk))
+    calls = selectors.invited_calls(request.user, supplier_id=supplier.pk)
+    listing = _status_listing(request, calls)
     now = clock.now()
     rows = []
-    for call in calls:
-        status = CallStatus(call.status)  # type: ignore[attr-defined]
+    for call in listing.rows:
+        status = CallStatus(call.status)
         rows.append(
             {
                 "call": call,
                 "status": status_tag(status),
                 "time_left": time_left(call.deadline, now) if status == CallStatus.OPEN else "",
-                "tendered": status == CallStatus.OPEN and _live_receipt(request, call) is not None,
+                "tendered": status == CallStatus.OPEN and call.tendered,
                 "is_open": status == CallStatus.OPEN,
-                "has_feedback": status in {CallStatus.STANDSTILL, CallStatus.AWARDED},
+                "has_feedback": call.has_feedback,
             }
         )
     return render(
         request,
         "competitions/invitations.html",
-        {"title": _("Invitations to tender"), "supplier": supplier, "rows": rows},
+        {
+            "title": _("Invitations to tender"),
+            "supplier": supplier,
+            "rows": rows,
+            "listing": listing,
+        },
     )
 
 
@@ -1453,28 +1483,22 @@ def evaluator_calls(request: AuthedRequest) -> HttpResponse:
     authorities = permissions.organisation_ids_with_role(request.user, EVALUATE_ROLES)
     if not authorities:
         raise NotPermitted(NOT_AN_EVALUATOR)
-    calls = in_status(selectors.call_list(request.user), CallStatus.EVALUATION).filter(
-        buyer_id__in=authorities
-    )
-    rows = []
-    for call in calls:
-        own = (
-            selectors.scoresheets_visible(request.user, call_id=call.pk)
-            .filter(evaluator=request.user)
-            .first()
-        )
-        declaration = _own_declaration(request, call)
-        if declaration is not None and declaration.has_conflict:
-            state = {"text": _("Conflict declared"), "classes": "govuk-tag--grey"}
-        elif own is not None and own.submitted_at is not None:
-            state = {"text": _("Submitted"), "classes": "govuk-tag--green"}
-        elif own is not None:
-            state = {"text": _("In progress"), "classes": "govuk-tag--blue"}
-        else:
-            state = {"text": _("Not started"), "classes": "govuk-tag--yellow"}
-        rows.append({"call": call, "state": state})
+    calls = selectors.calls_to_evaluate(request.user, authority_ids=authorities)
+    listing = paginate(request, calls)
+    rows = [{"call": call, "state": _evaluator_state(call)} for call in listing.rows]
     return render(
         request,
         "competitions/evaluator_calls.html",
-        {"title": _("Calls to evaluate"), "rows": rows},
+        {"title": _("Calls to evaluate"), "rows": rows, "listing": listing},
     )
+
+
+def _evaluator_state(call: Any) -> dict[str, str]:
+    """Where this evaluator is on the call, from ``selectors.calls_to_evaluate``."""
+    if call.has_conflict:
+        return {"text": _("Conflict declared"), "classes": "govuk-tag--grey"}
+    if call.own_sheet_submitted_at is not None:
+        return {"text": _("Submitted"), "classes": "govuk-tag--green"}
+    if call.has_own_sheet:
+        return {"text": _("In progress"), "classes": "govuk-tag--blue"}
+    return {"text": _("Not started"), "classes": "govuk-tag--yellow"}

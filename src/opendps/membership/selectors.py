@@ -51,7 +51,10 @@ def application_list_for_supplier(actor: Any, *, supplier_id: int) -> QuerySet[A
 
 
 def application_queue_for_evaluator(actor: Any) -> QuerySet[Application]:
-    """Undecided applications to the evaluator's markets, the most urgent first."""
+    """Undecided applications to the evaluator's markets, the most urgent first.
+
+    A queue lists applications without their content: the answers, the assessments and
+    the questionnaire stay in the database until one is opened (BENCHMARKS.md H7)."""
     authorities = permissions.organisation_ids_with_role(actor, ASSESS_ROLES)
     return (
         _applications()
@@ -60,7 +63,8 @@ def application_queue_for_evaluator(actor: Any) -> QuerySet[Application]:
             decided_at__isnull=True,
             withdrawn_at__isnull=True,
         )
-        .order_by("assessment_due_at", "submitted_at")
+        .defer("answers", "auto_assessment", "reasons", "questionnaire__questions")
+        .order_by("assessment_due_at", "submitted_at", "pk")
     )
 
 

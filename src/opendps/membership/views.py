@@ -52,6 +52,7 @@ from opendps.membership.status import (
 )
 from opendps.regimes import get_regime
 from opendps.web.organisation import AuthedRequest, current_organisation
+from opendps.web.pagination import paginate
 
 NOT_A_SUPPLIER_PAGE = gettext_lazy("This page is for suppliers.")
 CANNOT_APPLY = gettext_lazy("You need to be an administrator or bid writer of a supplier to apply.")
@@ -376,8 +377,10 @@ def evaluator_queue(request: AuthedRequest) -> HttpResponse:
     if not permissions.organisation_ids_with_role(request.user, services.ASSESS_ROLES):
         raise NotPermitted(NOT_AN_ASSESSOR)
     now = clock.now()
+    queue = selectors.application_queue_for_evaluator(request.user)
+    listing = paginate(request, queue)
     rows = []
-    for application in selectors.application_queue_for_evaluator(request.user):
+    for application in listing.rows:
         market = application.market
         regime = get_regime(market.regime, market.validity_starts_at)
         overdue = application.assessment_due_at < now
@@ -401,7 +404,9 @@ def evaluator_queue(request: AuthedRequest) -> HttpResponse:
         {
             "title": _("Applications to assess"),
             "rows": rows,
-            "overdue_count": sum(1 for row in rows if row["overdue"]),
+            "listing": listing,
+            "waiting_count": listing.page.paginator.count,
+            "overdue_count": queue.filter(assessment_due_at__lt=now).count(),
         },
     )
 

@@ -445,6 +445,20 @@ def test_queue_flags_overdue_applications_and_home_says_so(people, market):
         assert "Urgent" in home
 
 
+def test_queue_comes_in_pages_the_most_urgent_first(people, market, monkeypatch):
+    monkeypatch.setattr("opendps.web.pagination.PER_PAGE", 1)
+    apply(people, market)
+    apply(people, market, actor=people.supplier_b_admin, supplier=people.supplier_b)
+    evaluator = client_for(people.evaluator)
+    first = text_of(evaluator.get("/assessment"))
+    # The count is of the whole queue, not of the page shown.
+    assert "2 applications waiting for a decision" in first
+    assert "Showing 1 to 1 of 2" in first
+    assert people.supplier_a.name in first and people.supplier_b.name not in first
+    second = text_of(evaluator.get("/assessment?page=2"))
+    assert people.supplier_b.name in second and people.supplier_a.name not in second
+
+
 # --- members ------------------------------------------------------------------------------
 
 

@@ -23,13 +23,10 @@ import json
 import os
 import shutil
 import statistics
-import sys
 import time
 from typing import Any
 
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here] + [_here]
-import common  # noqa: E402
+import common
 
 
 def raw_insert(call_id: int, rows: list[tuple[int, int]], now: Any) -> float:

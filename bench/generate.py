@@ -36,10 +36,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-# bench/ holds http.py: keep the standard library's ``http`` ahead of it on the path.
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here] + [_here]
-import common  # noqa: E402
+import common
 
 SUPPLIERS_PER_UNIT = 1166
 CALLS_PER_UNIT = 23000

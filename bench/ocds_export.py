@@ -32,9 +32,6 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Python puts this script's folder first on the path; bench/ holds modules (http.py) that
-# would shadow the standard library's, so only src/ is added.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT / "src"))
 
 # Releases per awarded call: tender, award, contract; per cancelled call: tender, cancel.

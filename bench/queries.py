@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Hot spots: query counts, SQL time, the slowest queries with EXPLAIN ANALYZE, and the
-Python profile of each endpoint measured by bench/http.py, run once in-process.
+Python profile of each endpoint measured by bench/http_reads.py, run once in-process.
 
     .venv/bin/python bench/queries.py --scale 1
     .venv/bin/python bench/queries.py --scale 10 --only api_buyer_calls --explain 3
 
 Uses Django's test client on the bench database (no server, no network), with the same
-identities as bench/http.py. Writes var/bench/results/queries-s<scale>.json.
+identities as bench/http_reads.py. Writes var/bench/results/queries-s<scale>.json.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import re
 import sys
@@ -23,9 +22,7 @@ import time
 from collections import Counter
 from typing import Any
 
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here] + [_here]
-import common  # noqa: E402
+import common
 
 
 def shape(sql: str) -> str:
@@ -51,11 +48,7 @@ def main() -> None:
     url = args.database_url or common.database_url_for(args.scale)
     common.django_setup(url + f"?options=-c%20statement_timeout%3D{args.timeout * 1000}")
     sys.argv = [sys.argv[0]]
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_http", os.path.join(_here, "http.py"))
-    bench_http = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(bench_http)  # type: ignore[union-attr]
+    import http_reads as bench_http
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import Any
 
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here] + [_here]
-import common  # noqa: E402
+import common
 
 
 def load(name: str) -> Any:

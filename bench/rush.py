@@ -32,11 +32,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here] + [_here]
-import common  # noqa: E402
-import loadgen  # noqa: E402
-from loadgen import Req  # noqa: E402
+import common
+import loadgen
+from loadgen import Req
 
 SITE = {"DJANGO_SETTINGS_MODULE": "benchsite.settings", "PYTHONPATH": str(common.BENCH / "server")}
 

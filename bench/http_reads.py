@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """HTTP read benchmarks against a production-like server, each beside the no-op /healthz.
 
-    .venv/bin/python bench/http.py --scale 1                 # opendps_bench_s1
-    .venv/bin/python bench/http.py --scale 0.1 1 10          # the scaling curve, one run each
-    .venv/bin/python bench/http.py --scale 1 --duration 5 --only api_supplier_calls
+    .venv/bin/python bench/http_reads.py --scale 1                 # opendps_bench_s1
+    .venv/bin/python bench/http_reads.py --scale 0.1 1 10          # the scaling curve, one run each
+    .venv/bin/python bench/http_reads.py --scale 1 --duration 5 --only api_supplier_calls
 
 For each scale: starts ``opendps serve --workers 4`` (gunicorn, sync workers) on
 127.0.0.1 at a free port against the generated database, signs in generated people (API
@@ -17,23 +17,17 @@ var/bench/results/http-s<scale>.json and a Markdown table is printed.
 
 from __future__ import annotations
 
+import argparse
+import itertools
+import json
 import os
 import sys
+import time
+from typing import Any
 
-# This file is named http.py: keep the standard library's ``http`` package importable.
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
-sys.path.append(_here)
-
-import argparse  # noqa: E402
-import itertools  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
-
-import common  # noqa: E402
-import loadgen  # noqa: E402
-from loadgen import Req  # noqa: E402
+import common
+import loadgen
+from loadgen import Req
 
 # People of generate.py's authorities (not the rush and fan-out fixtures' one-call buyers).
 GENERATED = r"@(dwp|county)[0-9]+\.bench$"

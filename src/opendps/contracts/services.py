@@ -34,10 +34,15 @@ OTHER_PARTY_CONFIRMS = _(
 ALREADY_SETTLED = _("This record has already been confirmed or disputed.")
 PERIOD_BACKWARDS = _("The period must end on or after the day it starts.")
 QUANTITY_NEGATIVE = _("The quantity cannot be negative.")
+TARGET_NEGATIVE = _("The target cannot be negative.")
 RATING_RANGE = _("Rate from 1 (very poor) to 5 (excellent).")
 COMMENT_REQUIRED = _("Explain the rating: the supplier will read it.")
 ALREADY_REPLIED = _("You have already answered this rating.")
 REASON_REQUIRED = _("Give a reason.")
+REPLY_REQUIRED = _("Write your answer: the buyer will read it.")
+NOTHING_VARIED = _("A variation changes the value or the end date: give a new one.")
+VALUE_NEGATIVE = _("The contract value cannot be negative.")
+ENDS_BEFORE_START = _("The contract cannot end before it starts.")
 TERMINATED = _("This contract has been terminated.")
 
 
@@ -88,6 +93,8 @@ def performance_record(
         raise RuleViolation(PERIOD_BACKWARDS)
     if quantity < 0:
         raise RuleViolation(QUANTITY_NEGATIVE)
+    if target is not None and target < 0:
+        raise RuleViolation(TARGET_NEGATIVE)
     record = PerformanceRecord(
         contract=contract,
         kind=MetricKind(kind),
@@ -206,7 +213,7 @@ def rating_reply(*, actor: User, rating: Rating, reply: str) -> Rating:
     if rating.replied_at is not None:
         raise Conflict(ALREADY_REPLIED)
     if not reply.strip():
-        raise RuleViolation(REASON_REQUIRED)
+        raise RuleViolation(REPLY_REQUIRED)
     rating.supplier_reply = reply.strip()
     rating.replied_at = clock.now()
     rating.save(update_fields=["supplier_reply", "replied_at"])
@@ -217,6 +224,22 @@ def rating_reply(*, actor: User, rating: Rating, reply: str) -> Rating:
         organisation_id=rating.contract.supplier_id,
     )
     return rating
+
+
+def _check_new_terms(
+    contract: Contract, kind: ChangeKind, value: Decimal | None, ends_on: date | None
+) -> None:
+    """A variation must change something, to terms a contract can have."""
+    if value is not None and value < 0:
+        raise RuleViolation(VALUE_NEGATIVE)
+    if ends_on is not None and contract.starts_on is not None and ends_on < contract.starts_on:
+        raise RuleViolation(ENDS_BEFORE_START)
+    if (
+        kind == ChangeKind.VARIATION
+        and (value is None or value == contract.value)
+        and (ends_on is None or ends_on == contract.ends_on)
+    ):
+        raise RuleViolation(NOTHING_VARIED)
 
 
 @transaction.atomic(durable=True)
@@ -237,6 +260,7 @@ def contract_change(
     if not reason.strip():
         raise RuleViolation(REASON_REQUIRED)
     change_kind = ChangeKind(kind)
+    _check_new_terms(contract, change_kind, value, ends_on)
     now = clock.now()
     change = ContractChange(
         contract=contract,

@@ -107,7 +107,53 @@ def test_bad_records_are_refused(people, contract):
             period_start=date(2026, 11, 1),
             period_end=date(2026, 11, 1),
         )
+    with pytest.raises(RuleViolation, match="target cannot be negative"):
+        services.performance_record(
+            actor=people.buyer,
+            contract=contract,
+            kind="kpi",
+            metric="x",
+            quantity=Decimal(1),
+            target=Decimal(-5),
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 1),
+        )
     assert not PerformanceRecord.objects.exists()
+
+
+def test_a_blank_answer_to_a_rating_is_refused_with_what_to_write(people, contract):
+    rating = services.rating_give(actor=people.buyer, contract=contract, score=2, comment="Late")
+    with pytest.raises(RuleViolation, match="Write your answer"):
+        services.rating_reply(actor=people.supplier_a_admin, rating=rating, reply="   ")
+    rating.refresh_from_db()
+    assert rating.replied_at is None and rating.supplier_reply == ""
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ({}, "changes the value or the end date"),
+        ({"value": "same"}, "changes the value or the end date"),
+        ({"value": Decimal("-1")}, "cannot be negative"),
+        ({"ends_on": date(2000, 1, 1)}, "cannot end before it starts"),
+    ],
+)
+def test_a_variation_that_changes_nothing_or_breaks_the_terms_is_refused(
+    people, contract, terms, message
+):
+    if terms.get("value") == "same":
+        terms = {"value": contract.value}
+    if "ends_on" in terms and contract.starts_on is None:
+        contract.starts_on = date(2026, 1, 1)
+        contract.save(update_fields=["starts_on"])
+    before = (contract.value, contract.ends_on)
+    with pytest.raises(RuleViolation, match=message):
+        services.contract_change(
+            actor=people.buyer, contract=contract, kind="variation", reason="Because", **terms
+        )
+    contract.refresh_from_db()
+    assert (contract.value, contract.ends_on) == before
+    assert not contract.changes.exists()
 
 
 def test_the_supplier_reads_its_rating_and_answers_once(people, contract, mailbox):

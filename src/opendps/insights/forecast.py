@@ -24,16 +24,22 @@ therefore widened about its point by the usual small-sample factor — the varia
 n − k rather than n, and Student's t with n − k degrees of freedom rather than the normal
 quantile, k being the number of estimated parameters — after which the same simulations
 held 72–83%. Calls and pounds cannot be negative, so every bound and point is cut at zero.
+
+A fit takes a quarter of a second (several under load) and its inputs change once a month,
+so each fit is kept in Django's cache, keyed on everything it is computed from (see
+``fit_key``): a second request for the same series reads the result instead of refitting.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +49,13 @@ SEASON = 12
 LEVEL = 80  # per cent: the prediction interval shown
 SIMULATIONS = 2000
 SEED = 20260101
+# Part of every cache key: change it whenever the model, its rounding or its widening
+# changes, so that a shared cache never serves a fit made by the old code.
+FIT_VERSION = 1
+# The key holds the whole series, so an entry can never be stale; the timeout only lets a
+# series that is no longer asked for (last month's) leave the cache.
+FIT_CACHE_SECONDS = 40 * 24 * 60 * 60
+_MISSING = object()
 
 HOLT_WINTERS = _(
     "Holt-Winters exponential smoothing with a damped trend and 12-month seasonality "
@@ -100,6 +113,16 @@ def _round(value: float, places: Decimal) -> Decimal:
     return max(Decimal(0), Decimal(str(value)).quantize(places))
 
 
+@dataclass(frozen=True)
+class Fit:
+    """The figures of one fitted forecast: what the cache keeps. The method's name is not
+    kept as text, so the same fit serves English and Welsh pages."""
+
+    points: list[ForecastPoint]
+    total: ForecastPoint
+    seasonal: bool
+
+
 def forecast_monthly(
     history: list[float],
     *,
@@ -109,12 +132,69 @@ def forecast_monthly(
     level: int = LEVEL,
 ) -> Forecast:
     """Forecast the ``horizon`` months after ``history`` (complete months from
-    ``first_month``), each with a ``level`` % prediction interval, and their total."""
+    ``first_month``), each with a ``level`` % prediction interval, and their total.
+
+    The fit comes from the cache when the same series was fitted before."""
     months = len(history)
     if months < MIN_MONTHS:
         return _none(TOO_SHORT % {"needed": MIN_MONTHS, "months": months}, months)
     if not any(history):
         return _none(NO_DEMAND % {"months": months}, months)
+    fit = cached_fit(history, first_month=first_month, horizon=horizon, places=places, level=level)
+    if fit is None:
+        return _none(NOT_FITTED, months)
+    return Forecast(
+        points=fit.points,
+        total=fit.total,
+        method=str(HOLT_WINTERS if fit.seasonal else HOLT),
+        message="",
+        history_months=months,
+        level=level,
+    )
+
+
+def fit_key(
+    history: list[float], *, first_month: date, horizon: int, places: Decimal, level: int
+) -> str:
+    """The cache key of a fit: a digest of every input the result depends on. The series
+    itself is in it (not the supplier or its categories), so suppliers with the same
+    categories share one fit, and a new month or a changed category set is a new key."""
+    inputs = repr(
+        (
+            FIT_VERSION,
+            [float(v) for v in history],
+            first_month.isoformat(),
+            horizon,
+            str(places),
+            level,
+        )
+    )
+    return "insights:forecast:" + hashlib.sha256(inputs.encode()).hexdigest()
+
+
+def cached_fit(
+    history: list[float], *, first_month: date, horizon: int, places: Decimal, level: int
+) -> Fit | None:
+    """``fit_monthly`` through the cache; None (no usable fit) is cached too.
+
+    The cache is the default one in settings. With none configured that is Django's
+    per-process local-memory cache, which is enough here: each worker fits a series once a
+    month, where a database cache would need ``createcachetable`` and a query per read."""
+    key = fit_key(history, first_month=first_month, horizon=horizon, places=places, level=level)
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    fit = fit_monthly(history, first_month=first_month, horizon=horizon, places=places, level=level)
+    cache.set(key, fit, FIT_CACHE_SECONDS)
+    return fit
+
+
+def fit_monthly(
+    history: list[float], *, first_month: date, horizon: int, places: Decimal, level: int
+) -> Fit | None:
+    """Fit the ETS model to ``history`` (at least ``MIN_MONTHS`` months, not all zero) and
+    forecast ``horizon`` months; None when the model cannot be fitted."""
+    months = len(history)
     # Imported here: the libraries are large and most requests never forecast.
     import numpy as np
     import pandas as pd
@@ -150,7 +230,7 @@ def forecast_monthly(
                 horizon, anchor="end", repetitions=SIMULATIONS, rng=np.random.default_rng(SEED)
             )
     except (ValueError, np.linalg.LinAlgError):
-        return _none(NOT_FITTED, months)
+        return None
     dof = max(months - len(fitted.params), 1)
     widen = (
         math.sqrt(months / dof) * stats.t.ppf(1 - alpha / 2, dof) / stats.norm.ppf(1 - alpha / 2)
@@ -159,7 +239,7 @@ def forecast_monthly(
     lowers = means - widen * (means - np.asarray(frame["pi_lower"], dtype=float))
     uppers = means + widen * (np.asarray(frame["pi_upper"], dtype=float) - means)
     if not (np.isfinite(means).all() and np.isfinite(lowers).all() and np.isfinite(uppers).all()):
-        return _none(NOT_FITTED, months)
+        return None
     start = add_months(first_month, months)
     points = [
         ForecastPoint(
@@ -180,11 +260,4 @@ def forecast_monthly(
             total_mean + widen * (np.quantile(totals, 1 - alpha / 2) - total_mean), places
         ),
     )
-    return Forecast(
-        points=points,
-        total=total,
-        method=str(HOLT_WINTERS if seasonal else HOLT),
-        message="",
-        history_months=months,
-        level=level,
-    )
+    return Fit(points=points, total=total, seasonal=seasonal)

@@ -3,17 +3,29 @@
 They read the selectors' result objects attribute by attribute (computed figures such as
 win rates and shares are properties there), so the API, the pages and the exports report
 the same numbers.
+
+The output schemas are plain pydantic models (``Out``), not ninja ``Schema``s: ninja wraps
+every object it validates in a Python getter for its resolvers, which for the 1,600
+objects of one supplier's insight cost 1.6 s under load (BENCHMARKS.md H9). Pydantic reads
+the attributes itself; the few figures from a related object use an ``AliasPath``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from ninja import Field, Schema
+from pydantic import AliasPath, BaseModel, ConfigDict
 
 from opendps.markets.schemas import Id
+
+
+class Out(BaseModel):
+    """An output schema read from the attributes of a selector's result."""
+
+    model_config = ConfigDict(from_attributes=True)
+
 
 # --- supplier insight ----------------------------------------------------------------------
 
@@ -24,7 +36,7 @@ class SupplierInsightFilter(Schema):
     )
 
 
-class CriterionResultOut(Schema):
+class CriterionResultOut(Out):
     key: str
     name: str
     kind: str
@@ -34,7 +46,7 @@ class CriterionResultOut(Schema):
     gap: Decimal | None = Field(description="The winner's points minus yours.")
 
 
-class CallResultOut(Schema):
+class CallResultOut(Out):
     call_id: int
     title: str
     category: str
@@ -53,14 +65,14 @@ class CallResultOut(Schema):
     criteria: list[CriterionResultOut]
 
 
-class MonthResultOut(Schema):
+class MonthResultOut(Out):
     month: date
     tendered: int = Field(description="Calls decided that month in which you tendered.")
     won: int
     win_rate: Decimal | None = Field(description="Per cent, one decimal place.")
 
 
-class TrendOut(Schema):
+class TrendOut(Out):
     months: int
     recent_tendered: int
     recent_won: int
@@ -71,7 +83,7 @@ class TrendOut(Schema):
     direction: str | None = Field(description="up, down or level; null without data.")
 
 
-class CriterionGapOut(Schema):
+class CriterionGapOut(Out):
     kind: str
     name: str
     calls: int
@@ -79,28 +91,28 @@ class CriterionGapOut(Schema):
     largest_gap: Decimal
 
 
-class DemandMonthOut(Schema):
+class DemandMonthOut(Out):
     month: date
     calls: int
     value: Decimal = Field(description="Sum of the buyers' estimated values.")
     complete: bool
 
 
-class DemandRegionOut(Schema):
+class DemandRegionOut(Out):
     month: date
     region: str
     calls: int
     value: Decimal
 
 
-class ForecastPointOut(Schema):
+class ForecastPointOut(Out):
     month: date
     expected: Decimal
     lower: Decimal
     upper: Decimal
 
 
-class ForecastOut(Schema):
+class ForecastOut(Out):
     available: bool
     method: str
     message: str = Field(description="Why there is no forecast, when there is none.")
@@ -110,28 +122,20 @@ class ForecastOut(Schema):
     total: ForecastPointOut | None = Field(description="The three months together.")
 
 
-class PlannedCallOut(Schema):
+class PlannedCallOut(Out):
     id: int
     title: str
     category_id: int
-    category_title: str
-    buyer_name: str
+    category_title: str = Field(validation_alias=AliasPath("category", "title"))
+    buyer_name: str = Field(validation_alias=AliasPath("buyer", "name"))
     expected_month: date
     estimated_value: Decimal
     region: str
 
-    @staticmethod
-    def resolve_category_title(obj: Any) -> str:
-        return obj.category.title
 
-    @staticmethod
-    def resolve_buyer_name(obj: Any) -> str:
-        return obj.buyer.name
-
-
-class SupplierInsightOut(Schema):
-    supplier_id: int
-    supplier_name: str
+class SupplierInsightOut(Out):
+    supplier_id: int = Field(validation_alias=AliasPath("supplier", "pk"))
+    supplier_name: str = Field(validation_alias=AliasPath("supplier", "name"))
     generated_at: datetime
     tendered: int
     won: int
@@ -149,19 +153,11 @@ class SupplierInsightOut(Schema):
     forecast_value: ForecastOut
     planned: list[PlannedCallOut]
 
-    @staticmethod
-    def resolve_supplier_id(obj: Any) -> int:
-        return int(obj.supplier.pk)
-
-    @staticmethod
-    def resolve_supplier_name(obj: Any) -> str:
-        return str(obj.supplier.name)
-
 
 # --- market health -------------------------------------------------------------------------
 
 
-class MembersMonthOut(Schema):
+class MembersMonthOut(Out):
     month: date
     category: str
     members: int
@@ -169,13 +165,13 @@ class MembersMonthOut(Schema):
     removed: int
 
 
-class EntrantsMonthOut(Schema):
+class EntrantsMonthOut(Out):
     month: date
     new_suppliers: int
     admissions: int
 
 
-class BidsMonthOut(Schema):
+class BidsMonthOut(Out):
     month: date
     calls: int
     bids: int
@@ -184,7 +180,7 @@ class BidsMonthOut(Schema):
     few_bids_share: Decimal | None
 
 
-class AwardShareOut(Schema):
+class AwardShareOut(Out):
     group: str = Field(description="sme, vcse, other or all")
     awards: int
     count_share: Decimal | None
@@ -192,7 +188,7 @@ class AwardShareOut(Schema):
     value_share: Decimal | None
 
 
-class AdmissionMonthOut(Schema):
+class AdmissionMonthOut(Out):
     month: date
     decided: int
     on_time: int
@@ -200,7 +196,7 @@ class AdmissionMonthOut(Schema):
     on_time_share: Decimal | None
 
 
-class AdmissionTimesOut(Schema):
+class AdmissionTimesOut(Out):
     limit_working_days: int
     extended_limit_working_days: int | None
     decided: int
@@ -212,7 +208,7 @@ class AdmissionTimesOut(Schema):
     months: list[AdmissionMonthOut]
 
 
-class ConcentrationOut(Schema):
+class ConcentrationOut(Out):
     category: str
     awards: int
     suppliers: int
@@ -222,7 +218,7 @@ class ConcentrationOut(Schema):
     level: str
 
 
-class SocialValueOut(Schema):
+class SocialValueOut(Out):
     category: str
     contracts: int
     committed: int
@@ -232,7 +228,7 @@ class SocialValueOut(Schema):
     disputed_records: int
 
 
-class PerformanceSummaryOut(Schema):
+class PerformanceSummaryOut(Out):
     category: str
     contracts: int
     confirmed: int
@@ -243,9 +239,9 @@ class PerformanceSummaryOut(Schema):
     average_rating: Decimal | None
 
 
-class MarketHealthOut(Schema):
-    market_id: int
-    market_title: str
+class MarketHealthOut(Out):
+    market_id: int = Field(validation_alias=AliasPath("market", "pk"))
+    market_title: str = Field(validation_alias=AliasPath("market", "title"))
     generated_at: datetime
     categories: list[str]
     closed_calls: int
@@ -262,19 +258,11 @@ class MarketHealthOut(Schema):
     social_value: list[SocialValueOut]
     performance: list[PerformanceSummaryOut]
 
-    @staticmethod
-    def resolve_market_id(obj: Any) -> int:
-        return int(obj.market.pk)
-
-    @staticmethod
-    def resolve_market_title(obj: Any) -> str:
-        return str(obj.market.title)
-
 
 # --- past performance ----------------------------------------------------------------------
 
 
-class SupplierPastPerformanceOut(Schema):
+class SupplierPastPerformanceOut(Out):
     supplier_id: int
     supplier_name: str
     is_sme: bool
@@ -293,15 +281,7 @@ class SupplierPastPerformanceOut(Schema):
     targets_met_percent: Decimal | None
 
 
-class PastPerformanceOut(Schema):
-    category_id: int
-    category_title: str
+class PastPerformanceOut(Out):
+    category_id: int = Field(validation_alias=AliasPath("category", "pk"))
+    category_title: str = Field(validation_alias=AliasPath("category", "title"))
     rows: list[SupplierPastPerformanceOut]
-
-    @staticmethod
-    def resolve_category_id(obj: Any) -> int:
-        return int(obj.category.pk)
-
-    @staticmethod
-    def resolve_category_title(obj: Any) -> str:
-        return str(obj.category.title)

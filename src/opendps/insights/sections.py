@@ -18,6 +18,7 @@ from opendps.insights.forecast import Forecast, ForecastPoint
 from opendps.insights.selectors.market import MarketHealth
 from opendps.insights.selectors.supplier import SupplierInsight
 from opendps.insights.tables import (
+    MONTHLY,
     Bar,
     Chart,
     Column,
@@ -186,6 +187,7 @@ def _win_rate_section(insight: SupplierInsight) -> Section:
             Column("win_rate", _("Win rate (%)"), Kind.PERCENT),
         ],
         rows=[(m.month, m.tendered, m.won, m.win_rate) for m in insight.months],
+        page_rows=MONTHLY,
         empty=_("No results yet."),
     )
     chart = Chart(
@@ -289,6 +291,7 @@ def _demand_section(insight: SupplierInsight) -> Section:
             for d in insight.demand
         ],
         empty=_("No calls yet."),
+        page_rows=MONTHLY,
     )
     values: list[ForecastPoint | None] = [*value_fc.points]
     values += [None] * (len(calls_fc.points) - len(values))
@@ -475,6 +478,7 @@ def _entrants_section(health: MarketHealth) -> Section:
             Column("admissions", _("Category admissions"), Kind.INT),
         ],
         rows=[(e.month, e.new_suppliers, e.admissions) for e in health.entrants],
+        page_rows=MONTHLY,
     )
     chart = Chart(
         title=_("New suppliers per month"),
@@ -511,6 +515,7 @@ def _bids_section(health: MarketHealth) -> Section:
             (b.month, b.calls, b.bids, b.average_bids, b.few_bids, b.few_bids_share)
             for b in health.bids
         ],
+        page_rows=MONTHLY,
     )
     chart = Chart(
         title=_("Average bids per closed call, by month"),
@@ -601,6 +606,7 @@ def _admission_section(health: MarketHealth) -> Section:
             Column("on_time_share", _("In time (%)"), Kind.PERCENT),
         ],
         rows=[(m.month, m.decided, m.on_time, m.late, m.on_time_share) for m in a.months],
+        page_rows=MONTHLY,
     )
     chart = Chart(
         title=_("Share of decisions made in time, by month"),

@@ -9,7 +9,7 @@ GMT or BST, whichever is in force then.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -25,7 +25,6 @@ from opendps.competitions.services.tenders import MAX_DOCUMENTS
 from opendps.core.calendar import LONDON
 from opendps.core.errors import DomainError
 from opendps.markets.forms import DateField
-from opendps.web.forms import call_service
 
 T = TypeVar("T")
 
@@ -675,23 +674,6 @@ class AwardForm(forms.Form):
         label=_("Hold a voluntary standstill period before entering into the contract"),
         required=False,
     )
-
-
-def run_service(
-    form: forms.BaseForm,
-    service: Callable[[], T],
-    field_for: Callable[[DomainError], str | None] | None = None,
-) -> T | None:
-    """``web.forms.call_service``, placing the refusal next to the box it is about when
-    ``field_for`` can tell (by the error's code or data); else in the summary only."""
-    if field_for is None:
-        return call_service(form, service)
-    try:
-        return service()
-    except DomainError as error:
-        field = field_for(error)
-        form.add_error(field if field in form.fields else None, str(error))
-        return None
 
 
 CALL_ERROR_FIELDS = {

@@ -49,7 +49,6 @@ from opendps.competitions.forms import (
     StandingOfferForm,
     TenderForm,
     call_error_field,
-    run_service,
 )
 from opendps.competitions.models import (
     Award,
@@ -78,6 +77,7 @@ from opendps.markets.models import Category, MarketStatus
 from opendps.membership import selectors as membership_selectors
 from opendps.membership.models import CategoryMember
 from opendps.regimes import get_regime
+from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest, current_organisation
 from opendps.web.pagination import (
     Listing,
@@ -376,7 +376,7 @@ def planned_call_announce(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         category = next(c for c in categories if c.pk == data["category"])
-        planned = run_service(
+        planned = call_service(
             form,
             lambda: services.planned_call_announce(
                 actor=request.user,
@@ -421,7 +421,7 @@ def call_create(request: AuthedRequest) -> HttpResponse:
     initial = CallForm.initial_criteria(default_criteria(rapid=rapid_defaults))
     form = CallForm(_posted(request), initial=initial | {"rapid": rapid_defaults})
     if request.method == "POST" and form.is_valid():
-        call = run_service(
+        call = call_service(
             form,
             lambda: services.call_create(
                 actor=request.user, category=category, **form.call_fields()
@@ -572,7 +572,7 @@ def call_publish(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        published = run_service(form, lambda: services.call_publish(actor=request.user, call=call))
+        published = call_service(form, lambda: services.call_publish(actor=request.user, call=call))
         if published is not None:
             invited = published.invitations.count()
             messages.success(
@@ -635,7 +635,7 @@ def call_cancel(request: AuthedRequest, call_id: int) -> HttpResponse:
         hint=_("Every invited supplier is sent this reason."),
     )
     if request.method == "POST" and form.is_valid():
-        cancelled = run_service(
+        cancelled = call_service(
             form,
             lambda: services.call_cancel(
                 actor=request.user, call=call, reason=form.cleaned_data["reason"]
@@ -664,7 +664,7 @@ def call_close(request: AuthedRequest, call_id: int) -> HttpResponse:
         hint=_("Every bidder is sent this reason."),
     )
     if request.method == "POST" and form.is_valid():
-        closed = run_service(
+        closed = call_service(
             form,
             lambda: services.call_close_no_compliant(
                 actor=request.user, call=call, reason=form.cleaned_data["reason"]
@@ -694,7 +694,7 @@ def question_ask(request: AuthedRequest, call_id: int) -> HttpResponse:
     call, supplier = _supplier_call(request, call_id)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        asked = run_service(
+        asked = call_service(
             form,
             lambda: services.clarification_ask(
                 actor=request.user,
@@ -721,7 +721,7 @@ def question_answer(request: AuthedRequest, call_id: int, question_id: int) -> H
         raise NotFound(QUESTION_NOT_FOUND)
     form = AnswerForm(request.POST, prefix=f"q{clarification.pk}")
     if form.is_valid():
-        answered = run_service(
+        answered = call_service(
             form,
             lambda: services.clarification_answer(
                 actor=request.user, clarification=clarification, answer=form.cleaned_data["answer"]
@@ -742,7 +742,7 @@ def call_open(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, OPEN_ROLES)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    result = run_service(form, lambda: services.call_open(actor=request.user, call=call))
+    result = call_service(form, lambda: services.call_open(actor=request.user, call=call))
     if result is None:
         return _buyer_detail(request, call, form=form)
     if result.opened_at is None:
@@ -839,7 +839,7 @@ def tender_exclude(request: AuthedRequest, call_id: int, submission_id: int) -> 
     tender, opened = _opened_tender(request, call, submission_id)
     form = _exclude_form(tender.submission, request.POST)
     if form.is_valid():
-        excluded = run_service(
+        excluded = call_service(
             form,
             lambda: services.tender_exclude(
                 actor=request.user, submission=tender.submission, reason=form.cleaned_data["reason"]
@@ -919,7 +919,7 @@ def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
         conflict_form = ConflictForm(request.POST if action == "declare" else None)
         if action == "declare" and conflict_form.is_valid():
             data = conflict_form.cleaned_data
-            declared = run_service(
+            declared = call_service(
                 conflict_form,
                 lambda: services.conflict_declare(
                     actor=request.user,
@@ -948,7 +948,7 @@ def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
         )
         if action in {"save", "submit"} and scores_form.is_valid():
             form = scores_form
-            sheet = run_service(
+            sheet = call_service(
                 form,
                 lambda: services.scoresheet_save(
                     actor=request.user, call=call, scores=form.scores(), submit=submit
@@ -1037,7 +1037,7 @@ def moderation(request: AuthedRequest, call_id: int) -> HttpResponse:
             initial=ScoresForm.initial_from(initial),
         )
         if request.method == "POST" and form.is_valid():
-            done = run_service(
+            done = call_service(
                 form,
                 lambda: services.moderation_record(
                     actor=request.user, call=call, scores=form.scores()
@@ -1119,7 +1119,7 @@ def award(request: AuthedRequest, call_id: int) -> HttpResponse:
         return _award_page(request, call)
     form = AwardForm(request.POST)
     if form.is_valid():
-        decided = run_service(
+        decided = call_service(
             form,
             lambda: services.award_decide(
                 actor=request.user,
@@ -1142,7 +1142,7 @@ def contract_conclude(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    contract = run_service(form, lambda: services.contract_conclude(actor=request.user, call=call))
+    contract = call_service(form, lambda: services.contract_conclude(actor=request.user, call=call))
     if contract is None:
         return _award_page(request, call, form)
     messages.success(
@@ -1191,7 +1191,7 @@ def tender_submit(request: AuthedRequest, call_id: int) -> HttpResponse:
         initial=_tender_initial(call, offer),
     )
     if request.method == "POST" and form.is_valid():
-        submission = run_service(
+        submission = call_service(
             form,
             lambda: services.tender_submit(
                 actor=request.user,
@@ -1268,7 +1268,7 @@ def tender_withdraw(request: AuthedRequest, call_id: int) -> HttpResponse:
     call, supplier = _supplier_call(request, call_id)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    withdrawn = run_service(
+    withdrawn = call_service(
         form,
         lambda: services.tender_withdraw(actor=request.user, call=call, supplier=supplier),
     )
@@ -1449,7 +1449,7 @@ def standing_offer_edit(request: AuthedRequest, member_id: int) -> HttpResponse:
     )
     form = StandingOfferForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
+        saved = call_service(
             form,
             lambda: services.standing_offer_save(
                 actor=request.user, member=member, **form.offer_fields()

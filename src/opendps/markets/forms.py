@@ -8,7 +8,6 @@ types "31 3 2028" means the whole of 31 March.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -20,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from opendps.core.calendar import LONDON, end_of_london_day, london_date
 from opendps.markets.models import Category, Market
 from opendps.regimes import RegimeCode
-from opendps.web.forms import call_service
 
 T = TypeVar("T")
 
@@ -320,17 +318,3 @@ class CeaseForm(forms.Form):
         help_text=_("This is published in the notice."),
         error_messages=_required(_("Enter the reason the market is ending")),
     )
-
-
-def run_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
-    """``call_service``, and also show a model ``ValidationError`` from a service's
-    ``full_clean()`` on the form (next to the field it names, else at the top)."""
-    try:
-        return call_service(form, service)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, messages)
-        else:
-            form.add_error(None, error.messages)
-        return None

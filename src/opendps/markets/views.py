@@ -30,13 +30,13 @@ from opendps.markets.forms import (
     MarketForm,
     QuestionnaireForm,
     ValidityForm,
-    run_service,
 )
 from opendps.markets.models import Category, Market, MarketStatus
 from opendps.markets.questionnaire import FailureMeaning, QuestionKind, RuleKind
 from opendps.membership import selectors as membership_selectors
 from opendps.membership.status import MemberStatus, member_status
 from opendps.regimes import RegimeCode, get_regime
+from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest, current_organisation
 
 NOT_A_MARKET_MANAGER = gettext_lazy(
@@ -185,7 +185,7 @@ def market_create(request: AuthedRequest) -> HttpResponse:
     authority = _authority_to_create_in(request)
     form = MarketForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        market = run_service(
+        market = call_service(
             form,
             lambda: services.market_create(
                 actor=request.user,
@@ -216,7 +216,7 @@ def market_edit(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _managed_market(request, market_id)
     form = MarketForm(_posted(request), market=market)
     if request.method == "POST" and form.is_valid():
-        updated = run_service(
+        updated = call_service(
             form,
             lambda: services.market_update(
                 actor=request.user, market=market, **form.market_fields()
@@ -245,7 +245,7 @@ def category_add(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _managed_market(request, market_id)
     form = CategoryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        category = run_service(
+        category = call_service(
             form,
             lambda: services.category_add(
                 actor=request.user, market=market, **form.category_fields()
@@ -324,7 +324,7 @@ def questionnaire(request: HttpRequest, market_id: int, category_id: int) -> Htt
     elif request.method == "POST":
         raise NotPermitted(NOT_A_MARKET_MANAGER)
     if form is not None and request.method == "POST" and form.is_valid():
-        version = run_service(
+        version = call_service(
             form,
             lambda: services.questionnaire_revise(
                 actor=cast(User, request.user),  # a manager, so signed in
@@ -376,7 +376,7 @@ def market_publish(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _managed_market(request, market_id)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        published = run_service(
+        published = call_service(
             form, lambda: services.market_publish(actor=request.user, market=market)
         )
         if published is not None:
@@ -404,7 +404,7 @@ def market_validity(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _managed_market(request, market_id)
     form = ValidityForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        changed = run_service(
+        changed = call_service(
             form,
             lambda: services.market_validity_change(
                 actor=request.user,
@@ -431,7 +431,7 @@ def market_cease(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _managed_market(request, market_id)
     form = CeaseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        ceased = run_service(
+        ceased = call_service(
             form,
             lambda: services.market_cease(
                 actor=request.user, market=market, reason=form.cleaned_data["reason"]

@@ -26,7 +26,6 @@ from opendps.core import clock
 from opendps.core.calendar import end_of_london_day, working_days_between
 from opendps.core.errors import DomainError, NotFound, NotPermitted
 from opendps.markets import selectors as market_selectors
-from opendps.markets.forms import run_service
 from opendps.markets.models import Market, MarketStatus
 from opendps.markets.questionnaire import Outcome as QuestionOutcome
 from opendps.markets.views import failure_text, sections_of
@@ -51,6 +50,7 @@ from opendps.membership.status import (
     member_status,
 )
 from opendps.regimes import get_regime
+from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest, current_organisation
 from opendps.web.pagination import paginate
 
@@ -435,7 +435,7 @@ def assess_application(request: AuthedRequest, application_id: int) -> HttpRespo
         form.is_valid()
         form.add_error(None, str(services.ALREADY_DECIDED))
     if form is not None and not decided and request.method == "POST" and form.is_valid():
-        decision = run_service(
+        decision = call_service(
             form,
             lambda: services.application_decide(
                 actor=request.user,
@@ -485,7 +485,7 @@ def extend_assessment(request: AuthedRequest, application_id: int) -> HttpRespon
     application = _assessable(request, application_id)
     form = ExtendForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        extended = run_service(
+        extended = call_service(
             form,
             lambda: services.application_extend_assessment(
                 actor=request.user,
@@ -609,7 +609,7 @@ def member_action(request: AuthedRequest, member_id: int, action: str) -> HttpRe
             ),
             "declaration": lambda: services.declaration_request(actor=request.user, member=member),
         }
-        done = run_service(form, calls[action])
+        done = call_service(form, calls[action])
         if done is not None:
             confirmations = {
                 "suspend": _("The membership is suspended and the supplier has been told."),
@@ -652,7 +652,7 @@ def debarment_list(request: AuthedRequest) -> HttpResponse:
         )
     if action == "add" and add_form.is_valid():
         data = add_form.cleaned_data
-        added = run_service(
+        added = call_service(
             add_form,
             lambda: services.debarment_add(
                 actor=request.user,
@@ -670,7 +670,7 @@ def debarment_list(request: AuthedRequest) -> HttpResponse:
             return redirect("membership:debarment")
     if action == "lift" and lift_form is not None and lifting is not None and lift_form.is_valid():
         target = lifting
-        lifted = run_service(
+        lifted = call_service(
             lift_form,
             lambda: services.debarment_lift(
                 actor=request.user, debarment=target, reason=lift_form.cleaned_data["lift_reason"]

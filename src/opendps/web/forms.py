@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from opendps.core.errors import DomainError
 
@@ -13,14 +14,26 @@ T = TypeVar("T")
 
 
 def call_service(
-    form: forms.BaseForm, service: Callable[[], T], field: str | None = None
+    form: forms.BaseForm,
+    service: Callable[[], T],
+    field: str | Callable[[DomainError], str | None] | None = None,
 ) -> T | None:
-    """Run ``service``; on a ``DomainError`` attach its message to the form and return None.
+    """Run ``service``; on a refusal show it on the form and return None.
 
-    The service runs in its own transaction, so a refusal has changed nothing.
+    ``field`` names the box a ``DomainError`` is about, or is a function that tells it from
+    the error (its code or data); a model ``ValidationError`` from a service's
+    ``full_clean()`` goes next to the boxes it names. Anything not on the form goes in the
+    error summary. The service runs in its own transaction, so a refusal changed nothing.
     """
     try:
         return service()
     except DomainError as error:
-        form.add_error(field, str(error))
-        return None
+        name = field(error) if callable(field) else field
+        form.add_error(name if name in form.fields else None, str(error))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
+        else:
+            form.add_error(None, error.messages)
+    return None

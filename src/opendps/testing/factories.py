@@ -125,6 +125,21 @@ def member_suppliers(people: Any, market: Market, *suppliers: tuple[Any, Any]) -
             admit(people, application)
 
 
+def market_with_both_suppliers(people: Any, **fields: Any) -> Market:
+    """A market (PA 2023 light-touch unless ``fields`` say otherwise) with both test
+    suppliers admitted to every category."""
+    market = make_market(
+        people, **({"regime": "pa2023_dynamic_market", "light_touch": True} | fields)
+    )
+    member_suppliers(
+        people,
+        market,
+        (people.supplier_a, people.supplier_a_admin),
+        (people.supplier_b, people.supplier_b_admin),
+    )
+    return market
+
+
 def make_call(
     people: Any, market: Market, *, days: int = 11, publish: bool = True, **fields: Any
 ) -> Any:

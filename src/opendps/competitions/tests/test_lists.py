@@ -16,7 +16,7 @@ from opendps.competitions import services
 from opendps.competitions.models import Call
 from opendps.competitions.tests.test_views import scores_for
 from opendps.core.calendar import LONDON
-from opendps.testing.factories import make_call, make_market, member_suppliers, tender
+from opendps.testing.factories import make_call, market_with_both_suppliers, tender
 from opendps.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +32,7 @@ def fixed_day():
 
 @pytest.fixture
 def market(people):
-    market = make_market(people, regime="pa2023_dynamic_market", light_touch=True)
-    member_suppliers(
-        people,
-        market,
-        (people.supplier_a, people.supplier_a_admin),
-        (people.supplier_b, people.supplier_b_admin),
-    )
-    return market
+    return market_with_both_suppliers(people)
 
 
 @pytest.fixture

@@ -86,38 +86,24 @@ def test_a_record_can_be_disputed_with_a_reason(people, contract):
     assert PerformanceRecord.objects.get().dispute_reason == "We delivered 40"
 
 
-def test_bad_records_are_refused(people, contract):
-    with pytest.raises(RuleViolation, match="period"):
-        services.performance_record(
-            actor=people.buyer,
-            contract=contract,
-            kind="kpi",
-            metric="x",
-            quantity=Decimal(1),
-            period_start=date(2026, 11, 7),
-            period_end=date(2026, 11, 1),
-        )
-    with pytest.raises(RuleViolation, match="negative"):
-        services.performance_record(
-            actor=people.buyer,
-            contract=contract,
-            kind="kpi",
-            metric="x",
-            quantity=Decimal(-1),
-            period_start=date(2026, 11, 1),
-            period_end=date(2026, 11, 1),
-        )
-    with pytest.raises(RuleViolation, match="target cannot be negative"):
-        services.performance_record(
-            actor=people.buyer,
-            contract=contract,
-            kind="kpi",
-            metric="x",
-            quantity=Decimal(1),
-            target=Decimal(-5),
-            period_start=date(2026, 11, 1),
-            period_end=date(2026, 11, 1),
-        )
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"period_start": date(2026, 11, 7)}, "period"),
+        ({"quantity": Decimal(-1)}, "quantity cannot be negative"),
+        ({"target": Decimal(-5)}, "target cannot be negative"),
+    ],
+)
+def test_bad_records_are_refused(people, contract, bad, message):
+    record = {
+        "kind": "kpi",
+        "metric": "x",
+        "quantity": Decimal(1),
+        "period_start": date(2026, 11, 1),
+        "period_end": date(2026, 11, 1),
+    }
+    with pytest.raises(RuleViolation, match=message):
+        services.performance_record(actor=people.buyer, contract=contract, **(record | bad))
     assert not PerformanceRecord.objects.exists()
 
 

@@ -110,6 +110,13 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A random page read costs about what a sequential one does on SSDs and cloud
+        # volumes; PostgreSQL's default (4) assumes spinning disks and made it scan every
+        # call rather than follow the index to one supplier's few thousand (BENCHMARKS.md).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _page_cost = os.environ.get("OPENDPS_PG_RANDOM_PAGE_COST", "1.1")
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_page_cost}"
 else:
     DATABASES = {
         "default": {

@@ -87,7 +87,11 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "supplier"], name="invitation_once_per_call")
         ]
-        indexes = [models.Index(fields=["supplier", "call"])]
+        indexes = [
+            models.Index(fields=["supplier", "call"]),
+            # A supplier's invitations, newest first, a page at a time.
+            models.Index(fields=["supplier", "-invited_at"], name="invitation_supplier_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} to {self.call}"

@@ -4,11 +4,12 @@
 - Opened tender content: only the buying authority's people, only after opening.
 - A supplier sees only its own receipts and its own feedback.
 - An evaluator sees other evaluators' scores only after submitting their own.
+- A call's award, contract, moderation and count of tenders: only its authority's people.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +18,14 @@ from opendps.accounts import permissions
 from opendps.accounts.models import Role
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions.models import (
+    Award,
     Call,
+    Clarification,
     ConflictDeclaration,
     Feedback,
     Invitation,
+    Moderation,
+    PlannedCall,
     Scoresheet,
     StandingOffer,
     TenderSubmission,
@@ -28,6 +33,9 @@ from opendps.competitions.models import (
 from opendps.competitions.opened import OpenedTender, unseal_tenders
 from opendps.competitions.status import CallStatus, status_q, with_status
 from opendps.core.errors import NotFound, NotPermitted
+
+if TYPE_CHECKING:
+    from opendps.contracts.models import Contract
 
 CALL_NOT_FOUND = _("Call not found.")
 # Who moderates without scoring sees the submitted sheets it moderates.
@@ -69,16 +77,18 @@ def invited_calls(actor: Any, *, supplier_id: int) -> QuerySet[Call]:
     costs one query whatever its length (BENCHMARKS.md H3, H4)."""
     if supplier_id not in permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES):
         return Call.objects.none()
-    invited = Invitation.objects.filter(call=OuterRef("pk"), supplier_id=supplier_id)
     live = TenderSubmission.objects.filter(
         call=OuterRef("pk"), supplier_id=supplier_id, withdrawn_at=None, superseded_at=None
     )
     feedback = Feedback.objects.filter(call=OuterRef("pk"), supplier_id=supplier_id)
-    calls = Call.objects.filter(Exists(invited), published_at__isnull=False)
+    # Through the supplier's invitations, newest first: a page reads the index
+    # ``invitation_supplier_recent_idx`` for its 50 rows, however many calls the platform
+    # holds (an EXISTS per call made PostgreSQL scan every call).
+    calls = Call.objects.filter(invitations__supplier_id=supplier_id, published_at__isnull=False)
     return (
         with_status(calls.select_related("market", "category", "buyer"))
         .annotate(tendered=Exists(live), has_feedback=Exists(feedback))
-        .order_by("-created_at")
+        .order_by("-invitations__invited_at", "-pk")
     )
 
 
@@ -133,12 +143,17 @@ def tender_list_opened(actor: Any, *, call_id: int) -> list[OpenedTender]:
     return unseal_tenders(call)
 
 
-def receipts_for_supplier(actor: Any, *, call_id: int) -> QuerySet[TenderSubmission]:
+def _own_tenders(actor: Any, call_id: int) -> QuerySet[TenderSubmission]:
+    """Every tender the actor's suppliers sent to the call, newest first."""
     suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
-    call_get(actor, call_id=call_id)
     return TenderSubmission.objects.filter(call_id=call_id, supplier_id__in=suppliers).order_by(
         "-received_at"
     )
+
+
+def receipts_for_supplier(actor: Any, *, call_id: int) -> QuerySet[TenderSubmission]:
+    call_get(actor, call_id=call_id)
+    return _own_tenders(actor, call_id)
 
 
 def scoresheets_visible(actor: Any, *, call_id: int) -> QuerySet[Scoresheet]:
@@ -190,4 +205,90 @@ def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[Sta
         StandingOffer.objects.filter(category=category, member__in=live)
         .select_related("supplier")
         .order_by("price_per_hour", "price_per_service_user")
+    )
+
+
+# Reads on a call the view already holds. Each takes the ``Call`` itself, fetched through
+# ``call_get`` (so the actor may see it), and does not fetch it again; each still limits
+# what it returns to what the actor may see of that call.
+
+
+def _is_authority(actor: Any, call: Call) -> bool:
+    return permissions.has_role(actor, call.buyer_id, AUTHORITY_ROLES)
+
+
+def tender_count_live(actor: Any, *, call: Call) -> int:
+    """How many live tenders the sealed box holds: a count, never their content, and only
+    for the call's authority (a supplier never learns how many others tendered)."""
+    if not _is_authority(actor, call):
+        raise NotFound(CALL_NOT_FOUND)
+    return TenderSubmission.objects.filter(call=call, withdrawn_at=None, superseded_at=None).count()
+
+
+def clarification_list(actor: Any, *, call: Call) -> QuerySet[Clarification]:
+    """The call's questions, oldest first: every one for its authority; for a supplier, the
+    answered ones (shared with every invitee) and those its own organisations asked."""
+    questions = call.clarifications.order_by("asked_at")
+    if _is_authority(actor, call):
+        return questions
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    return questions.filter(Q(answered_at__isnull=False) | Q(asked_by_id__in=suppliers))
+
+
+def conflict_declaration_for_evaluator(actor: Any, *, call: Call) -> ConflictDeclaration | None:
+    """The actor's own declaration on the call, if made; never anyone else's."""
+    return ConflictDeclaration.objects.filter(call=call, evaluator_id=actor.pk).first()
+
+
+def receipt_live_for_supplier(actor: Any, *, call: Call) -> TenderSubmission | None:
+    """The actor's suppliers' live tender on the call (neither withdrawn nor replaced).
+
+    Unlike ``receipts_for_supplier`` it does not fetch the call again: one query."""
+    return _own_tenders(actor, call.pk).filter(withdrawn_at=None, superseded_at=None).first()
+
+
+# Award, contract and moderation are the authority's records: anyone else gets ``None``, as
+# for a call without one. Suppliers learn the outcome from their own feedback. Each reads
+# the call's reverse one-to-one, which the ``Call`` then keeps, so asking twice costs one
+# query.
+
+
+def award_for_call(actor: Any, *, call: Call) -> Award | None:
+    if not _is_authority(actor, call):
+        return None
+    try:
+        return call.award
+    except Award.DoesNotExist:
+        return None
+
+
+def contract_for_call(actor: Any, *, call: Call) -> Contract | None:
+    # Contracts build on competitions: imported here so that stays one-way at import time.
+    from opendps.contracts.models import Contract
+
+    if not _is_authority(actor, call):
+        return None
+    try:
+        return call.contract  # type: ignore[attr-defined]
+    except Contract.DoesNotExist:
+        return None
+
+
+def moderation_for_call(actor: Any, *, call: Call) -> Moderation | None:
+    if not _is_authority(actor, call):
+        return None
+    try:
+        return call.moderation
+    except Moderation.DoesNotExist:
+        return None
+
+
+def planned_call_list(actor: Any, *, authority_ids: list[int]) -> QuerySet[PlannedCall]:
+    """Planned calls of ``authority_ids`` not withdrawn, soonest first. Only the actor's own
+    authorities count: the ids narrow the list, never widen it."""
+    own = set(permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES))
+    return (
+        PlannedCall.objects.filter(buyer_id__in=own & set(authority_ids), withdrawn_at=None)
+        .select_related("category", "category__market")
+        .order_by("expected_month")
     )

@@ -1,7 +1,8 @@
 """Regenerate the user-guide screenshots in docs/guides/img/ from a running demo server.
 
-Run it against a throwaway database loaded with the demo data, because it sends an
-invitation and creates an API token there:
+Run it against a throwaway database loaded with the demo data, because it changes it: it
+sends an invitation, creates (and revokes) an API token, submits a tender, and declares an
+evaluator's conflict of interest:
 
     export OPENDPS_VAR_DIR=/tmp/odps-shots
     .venv/bin/opendps migrate && .venv/bin/opendps demo
@@ -35,12 +36,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT: ViewportSize = {"width": 1000, "height": 760}
+VIEWPORT: ViewportSize = {"width": 1200, "height": 800}
 IMG = Path(__file__).resolve().parent / "img"
 
 SUPPLIER = "bid@brightpath.demo"
+BIDDER = "bid@nationwide.demo"  # a member of several Employment Support DPS categories
+CARE_BIDDER = "bid@carewell.demo"  # a member of the Home Support Dynamic Market
 AUTHORITY_ADMIN = "admin@dwp.demo"
+COMMISSIONER = "commissioner@dwp.demo"
+EVALUATOR = "evaluator@dwp.demo"
+BUYER = "workcoach.leeds@dwp.demo"
+CARE_BUYER = "broker@northshire.demo"
 STAFF = "staff@opendps.demo"
+MAX_HEIGHT = 1100  # keeps the long pages' PNGs small
 
 
 @contextmanager
@@ -77,6 +85,21 @@ def above_footer(page: Page) -> dict[str, float]:
     box = page.locator("main").bounding_box()
     assert box is not None
     return {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": box["y"] + box["height"]}
+
+
+def main_clip(page: Page, *, start: str = "main", max_height: float = MAX_HEIGHT) -> dict[str, float]:
+    """A clip from the top of ``start`` (the main content unless told) to the end of the main
+    content, at most ``max_height`` tall."""
+    main = page.locator("main").bounding_box()
+    top = page.locator(start).first.bounding_box()
+    assert main is not None and top is not None
+    y = max(0, top["y"] + (10 if start == "main" else -10))
+    bottom = min(main["y"] + main["height"], y + max_height)
+    return {"x": 0, "y": y, "width": VIEWPORT["width"], "height": bottom - y}
+
+
+def main_shot(page: Page, name: str, **options: Any) -> None:
+    shot(page, name, full_page=True, clip=main_clip(page, **options))
 
 
 def take_all(browser: Browser, base_url: str) -> None:
@@ -116,10 +139,135 @@ def take_all(browser: Browser, base_url: str) -> None:
             page.goto("/account/organisation/team")
         shot(page, "team", clip=above_footer(page))
 
+    take_supplier(browser, base_url)
+    take_authority(browser, base_url)
+
     with signed_in(browser, base_url, STAFF) as page:
         page.get_by_role("link", name="Platform admin").click()
         expect(page.locator("#site-name")).to_be_visible()
         shot(page, "platform-admin")
+        page.goto("/debarment")
+        main_shot(page, "debarment", max_height=700)
+
+
+def take_supplier(browser: Browser, base_url: str) -> None:
+    with signed_in(browser, base_url, BIDDER) as page:
+        page.goto("/markets")
+        main_shot(page, "markets")
+        # Applying: choose categories, then the questionnaire (not sent).
+        page.goto("/markets")
+        page.get_by_role("link", name="Home Support Dynamic Market").click()
+        page.get_by_role("button", name="Apply to join").click()
+        main_shot(page, "apply-categories")
+        page.get_by_label("North zone").check()
+        page.get_by_label("South zone").check()
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("button", name="Send application")).to_be_visible()
+        main_shot(page, "apply-questions", max_height=900)
+
+        page.goto("/invitations")
+        main_shot(page, "invitations", max_height=900)
+        # The open call with the latest deadline stays open longest.
+        page.goto("/invitations?status=open")
+        page.locator("table a").first.click()
+        call_url = page.url
+        main_shot(page, "call-supplier")
+        page.get_by_role("button", name="Submit a tender").or_(
+            page.get_by_role("button", name="Change your tender")
+        ).click()
+        page.get_by_label("Your price").fill("5400")
+        for box in page.locator("form textarea").all():
+            box.fill("Weekly group sessions in Bradford with a named coach for each claimant.")
+        main_shot(page, "tender-form")
+        page.get_by_role("button", name="Submit the tender").click()
+        expect(page.get_by_text("Tender received")).to_be_visible()
+        main_shot(page, "tender-receipt")
+        page.goto(call_url.rstrip("/") + "/receipts")
+        main_shot(page, "receipts")
+
+        page.goto("/invitations?status=awarded")
+        page.locator("table").get_by_role("link", name="Feedback").first.click()
+        main_shot(page, "feedback")
+
+        page.goto("/standing-offers")
+        main_shot(page, "standing-offers", max_height=600)
+
+    with signed_in(browser, base_url, CARE_BIDDER) as page:
+        page.goto("/insights/supplier")
+        main_shot(page, "supplier-insight")
+
+
+def take_authority(browser: Browser, base_url: str) -> None:
+    with signed_in(browser, base_url, COMMISSIONER) as page:
+        shot(page, "home-commissioner", clip=above_footer(page))
+        page.goto("/manage/markets")
+        main_shot(page, "authority-markets", max_height=500)
+        page.goto("/markets/new")
+        main_shot(page, "market-new")
+        page.goto("/manage/markets")
+        page.get_by_role("link", name="Employment Support DPS").click()
+        main_shot(page, "market-manage", max_height=800)
+        page.goto("/assessment")
+        main_shot(page, "assessment-queue", max_height=800)
+        page.locator("table a").first.click()
+        main_shot(page, "assess-application", max_height=900)
+        page.get_by_role("heading", name="Your decision").scroll_into_view_if_needed()
+        main_shot(page, "assess-decision", start="h2:text('Your decision')", max_height=700)
+        page.goto("/manage/markets")
+        page.get_by_role("link", name="Employment Support DPS").click()
+        page.get_by_role("link", name="Members", exact=True).click()
+        page.locator("table a").first.click()
+        main_shot(page, "member")
+        # A call whose deadline has passed, waiting to be opened.
+        page.goto("/calls?status=closed")
+        if page.locator("table a").count():
+            page.locator("table a").first.click()
+            main_shot(page, "call-open", max_height=800)
+        page.goto("/calls?status=standstill")
+        page.locator("table a").first.click()
+        page.get_by_role("link", name="Award, standstill and contract").click()
+        main_shot(page, "award")
+        page.goto("/insights")
+        page.get_by_role("link", name="Market health").first.click()
+        main_shot(page, "market-health")
+
+    with signed_in(browser, base_url, BUYER) as page:
+        page.goto("/calls")
+        main_shot(page, "buyer-calls", max_height=800)
+        page.get_by_role("button", name="Make a call for competition").click()
+        main_shot(page, "call-choose", max_height=600)
+        page.get_by_label("CV and job search support").check()
+        page.get_by_role("button", name="Continue").click()
+        main_shot(page, "call-new")
+        main_shot(page, "call-criteria", start="h2:text('Award criteria')", max_height=900)
+
+    with signed_in(browser, base_url, CARE_BUYER) as page:
+        page.goto("/calls/new")
+        page.locator("input[name=category]").first.check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("link", name="Start again with the rapid call criteria").click()
+        page.get_by_label("This is a rapid light-touch call for one service user").check()
+        main_shot(page, "call-rapid", start="h2:text('Rapid call for one service user')", max_height=500)
+        page.goto("/contracts")
+        main_shot(page, "contracts", max_height=600)
+        page.locator("table a").first.click()
+        main_shot(page, "contract")
+
+    with signed_in(browser, base_url, EVALUATOR) as page:
+        page.goto("/evaluation")
+        main_shot(page, "evaluator-calls", max_height=600)
+        page.locator("table a").last.click()
+        if page.get_by_role("button", name="Record my declaration").count():
+            main_shot(page, "conflict-declaration", max_height=700)
+            page.get_by_label("No, I have no conflict of interest").check()
+            page.get_by_role("button", name="Record my declaration").click()
+            expect(page.get_by_text("Your declaration is recorded.")).to_be_visible()
+        main_shot(page, "scoresheet", max_height=900)
+        evaluation_url = page.url
+
+    with signed_in(browser, base_url, COMMISSIONER) as page:
+        page.goto(evaluation_url.replace("/evaluation", "/moderation"))
+        main_shot(page, "moderation", max_height=900)
 
 
 def main() -> None:

@@ -1,0 +1,93 @@
+"""Pages for calls for competition: buyers run a call, evaluators score, suppliers tender.
+
+Each view parses input, calls one service or selector, and renders. Who may see a call is
+``selectors.call_get``'s business (anyone else gets "not found", whoever guesses its id);
+who may change it is the services'. Tender content reaches a page only through
+``selectors.tender_list_opened``, so before the box is opened a buyer's page can show how
+many tenders arrived and nothing else (Directive 2014/24/EU Annex IV (b)).
+
+A few reads have no selector yet (a call's questions, the number of live tenders, one's
+own conflict declaration, planned calls); they are small helpers in ``common``, each
+marked, and always run on a call already fetched through a selector.
+
+The pages live in modules by area: ``calls``, ``tendering``, ``evaluations``, ``awards``
+and ``offers``, with shared pieces in ``common``. This package re-exports every view, so
+the URLconf keeps saying ``views.call_detail``. No module is named after a view it holds
+(``tenders``, ``evaluation``, ``award``): the view would hide the module on the package.
+"""
+
+from opendps.competitions.views.awards import award, contract_conclude, feedback
+from opendps.competitions.views.calls import (
+    buyer_calls,
+    call_cancel,
+    call_close,
+    call_create,
+    call_detail,
+    call_open,
+    call_publish,
+    planned_call_announce,
+    question_answer,
+    question_ask,
+)
+from opendps.competitions.views.common import (
+    STATUS_TAG_CLASSES,
+    criteria_rows,
+    ms_text,
+    status_tag,
+    time_left,
+)
+from opendps.competitions.views.evaluations import (
+    evaluation,
+    evaluator_calls,
+    moderation,
+    tender_exclude,
+    tenders,
+)
+from opendps.competitions.views.offers import (
+    invitations,
+    standing_offer_edit,
+    standing_offers,
+)
+from opendps.competitions.views.tendering import (
+    receipt,
+    receipt_download,
+    receipts,
+    tender_document,
+    tender_submit,
+    tender_withdraw,
+)
+
+__all__ = [
+    "STATUS_TAG_CLASSES",
+    "award",
+    "buyer_calls",
+    "call_cancel",
+    "call_close",
+    "call_create",
+    "call_detail",
+    "call_open",
+    "call_publish",
+    "contract_conclude",
+    "criteria_rows",
+    "evaluation",
+    "evaluator_calls",
+    "feedback",
+    "invitations",
+    "moderation",
+    "ms_text",
+    "planned_call_announce",
+    "question_answer",
+    "question_ask",
+    "receipt",
+    "receipt_download",
+    "receipts",
+    "standing_offer_edit",
+    "standing_offers",
+    "status_tag",
+    "tender_document",
+    "tender_exclude",
+    "tender_submit",
+    "tender_withdraw",
+    "tenders",
+    "time_left",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -248,39 +249,30 @@ def receipt_live_for_supplier(actor: Any, *, call: Call) -> TenderSubmission | N
 
 
 # Award, contract and moderation are the authority's records: anyone else gets ``None``, as
-# for a call without one. Suppliers learn the outcome from their own feedback. Each reads
-# the call's reverse one-to-one, which the ``Call`` then keeps, so asking twice costs one
-# query.
+# for a call without one. Suppliers learn the outcome from their own feedback.
+
+
+def _authority_record(actor: Any, call: Call, name: str) -> Any:
+    """The call's reverse one-to-one ``name`` (``None`` if there is none), for its
+    authority only. The ``Call`` keeps what it read, so asking twice costs one query."""
+    if not _is_authority(actor, call):
+        return None
+    try:
+        return getattr(call, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def award_for_call(actor: Any, *, call: Call) -> Award | None:
-    if not _is_authority(actor, call):
-        return None
-    try:
-        return call.award
-    except Award.DoesNotExist:
-        return None
+    return _authority_record(actor, call, "award")
 
 
 def contract_for_call(actor: Any, *, call: Call) -> Contract | None:
-    # Contracts build on competitions: imported here so that stays one-way at import time.
-    from opendps.contracts.models import Contract
-
-    if not _is_authority(actor, call):
-        return None
-    try:
-        return call.contract  # type: ignore[attr-defined]
-    except Contract.DoesNotExist:
-        return None
+    return _authority_record(actor, call, "contract")
 
 
 def moderation_for_call(actor: Any, *, call: Call) -> Moderation | None:
-    if not _is_authority(actor, call):
-        return None
-    try:
-        return call.moderation
-    except Moderation.DoesNotExist:
-        return None
+    return _authority_record(actor, call, "moderation")
 
 
 def planned_call_list(actor: Any, *, authority_ids: list[int]) -> QuerySet[PlannedCall]:

@@ -6,10 +6,6 @@ who may change it is the services'. Tender content reaches a page only through
 ``selectors.tender_list_opened``, so before the box is opened a buyer's page can show how
 many tenders arrived and nothing else (Directive 2014/24/EU Annex IV (b)).
 
-A few reads have no selector yet (a call's questions, the number of live tenders, one's
-own conflict declaration, planned calls); they are small helpers in ``common``, each
-marked, and always run on a call already fetched through a selector.
-
 The pages live in modules by area: ``calls``, ``tendering``, ``evaluations``, ``awards``
 and ``offers``, with shared pieces in ``common``. This package re-exports every view, so
 the URLconf keeps saying ``views.call_detail``. No module is named after a view it holds

@@ -20,14 +20,7 @@ from opendps.competitions.criteria import PRICE_FORMULA, TIE_BREAK_RULE, Criteri
 from opendps.competitions.forms import KIND_LABELS, SCORE_LABELS, AwardForm, ConfirmForm
 from opendps.competitions.models import Award, Call
 from opendps.competitions.services.common import BUY_ROLES
-from opendps.competitions.views.common import (
-    _authority_call,
-    _award,
-    _contract,
-    _moderation,
-    _regime,
-    status_tag,
-)
+from opendps.competitions.views.common import _authority_call, _regime, status_tag
 from opendps.competitions.views.evaluations import _names, _sheet_rows
 from opendps.core import clock
 from opendps.web.forms import call_service
@@ -55,11 +48,11 @@ def _ranking(call: Call, award: Award) -> list[dict[str, Any]]:
 
 
 def _award_context(request: HttpRequest, call: Call) -> dict[str, Any]:
-    award = _award(call)
+    award = selectors.award_for_call(request.user, call=call)
     if award is None:
         return {"award": None}
     now = clock.now()
-    contract = _contract(call)
+    contract = selectors.contract_for_call(request.user, call=call)
     return {
         "award": award,
         "ranking": _ranking(call, award),
@@ -86,7 +79,7 @@ def _award_page(request: HttpRequest, call: Call, form: Any = None) -> HttpRespo
         is not None
     )
     context = _award_context(request, call)
-    recorded = _moderation(call)
+    recorded = selectors.moderation_for_call(request.user, call=call)
     consensus = []
     if context["award"] is None and recorded is not None:
         names = _names(selectors.tender_list_opened(request.user, call_id=call.pk))

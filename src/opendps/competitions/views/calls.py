@@ -28,7 +28,7 @@ from opendps.competitions.forms import (
     ReasonForm,
     call_error_field,
 )
-from opendps.competitions.models import Call, PlannedCall
+from opendps.competitions.models import Call
 from opendps.competitions.services.calls import default_criteria
 from opendps.competitions.services.common import (
     BUY_ROLES,
@@ -41,15 +41,11 @@ from opendps.competitions.views.awards import _award_context
 from opendps.competitions.views.common import (
     NOT_A_BUYER,
     _authority_call,
-    _clarifications,
     _is_authority,
-    _live_receipt,
-    _own_declaration,
     _posted,
     _regime,
     _status_listing,
     _supplier_call,
-    _tenders_received,
     criteria_rows,
     status_tag,
     time_left,
@@ -102,12 +98,7 @@ def _buyer_calls_page(
     authorities = _buy_authorities(request)
     calls = selectors.call_list(request.user).filter(buyer_id__in=authorities)
     listing = _status_listing(request, calls)
-    # No selector lists planned calls yet: an authority's own, not withdrawn.
-    planned = (
-        PlannedCall.objects.filter(buyer_id__in=authorities, withdrawn_at=None)
-        .select_related("category", "category__market")
-        .order_by("expected_month")
-    )
+    planned = selectors.planned_call_list(request.user, authority_ids=authorities)
     return render(
         request,
         "competitions/buyer_calls.html",
@@ -235,7 +226,7 @@ def _buyer_detail(
     failed_answer: tuple[int, AnswerForm] | None = None,
 ) -> HttpResponse:
     status = CallStatus(call.status)  # type: ignore[attr-defined]
-    clarifications = _clarifications(call)
+    clarifications = list(selectors.clarification_list(request.user, call=call))
     can_buy = permissions.has_role(request.user, call.buyer_id, BUY_ROLES)
     answer_forms = {}
     if can_buy and status == CallStatus.OPEN:
@@ -247,7 +238,7 @@ def _buyer_detail(
                     else AnswerForm(prefix=f"q{clarification.pk}")
                 )
     pending_opening = call.opening_requested_by_id is not None and call.opened_at is None
-    declaration = _own_declaration(request, call)
+    declaration = selectors.conflict_declaration_for_evaluator(request.user, call=call)
     return render(
         request,
         "competitions/detail_buyer.html",
@@ -258,7 +249,7 @@ def _buyer_detail(
             "state": status.value,
             "criteria": criteria_rows(call),
             "invited": call.invitations.count(),
-            "tenders_received": _tenders_received(call),
+            "tenders_received": selectors.tender_count_live(request.user, call=call),
             "clarifications": clarifications,
             "answer_forms": answer_forms,
             "can_buy": can_buy,
@@ -281,7 +272,7 @@ def _supplier_detail(
 ) -> HttpResponse:
     status = CallStatus(call.status)  # type: ignore[attr-defined]
     supplier = current_organisation(request)
-    clarifications = _clarifications(call)
+    clarifications = list(selectors.clarification_list(request.user, call=call))
     now = clock.now()
     can_ask = status == CallStatus.OPEN and now < call.clarification_deadline
     feedback = None
@@ -314,7 +305,7 @@ def _supplier_detail(
             "can_ask": can_ask,
             "question_form": question_form or QuestionForm(),
             "form": question_form,
-            "live": _live_receipt(request, call),
+            "live": selectors.receipt_live_for_supplier(request.user, call=call),
             "feedback": feedback,
             "past_questions_deadline": now >= call.clarification_deadline,
         },
@@ -483,7 +474,9 @@ def question_ask(request: AuthedRequest, call_id: int) -> HttpResponse:
 @require_POST
 def question_answer(request: AuthedRequest, call_id: int, question_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
-    clarification = next((c for c in _clarifications(call) if c.pk == question_id), None)
+    clarification = (
+        selectors.clarification_list(request.user, call=call).filter(pk=question_id).first()
+    )
     if clarification is None:
         raise NotFound(QUESTION_NOT_FOUND)
     form = AnswerForm(request.POST, prefix=f"q{clarification.pk}")

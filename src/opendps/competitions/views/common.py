@@ -18,14 +18,7 @@ from opendps.accounts.permissions import AUTHORITY_ROLES
 from opendps.competitions import selectors
 from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.forms import KIND_LABELS
-from opendps.competitions.models import (
-    Award,
-    Call,
-    Clarification,
-    ConflictDeclaration,
-    Moderation,
-    TenderSubmission,
-)
+from opendps.competitions.models import Call
 from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
 from opendps.core.errors import NotFound, NotPermitted
@@ -140,53 +133,6 @@ def _supplier(request: HttpRequest) -> Organisation:
 def _supplier_call(request: HttpRequest, call_id: int) -> tuple[Call, Organisation]:
     call = selectors.call_get(request.user, call_id=call_id)
     return call, _supplier(request)
-
-
-def _award(call: Call) -> Award | None:
-    try:
-        return call.award
-    except Award.DoesNotExist:
-        return None
-
-
-def _contract(call: Call) -> Any:
-    from opendps.contracts.models import Contract
-
-    try:
-        return call.contract  # type: ignore[attr-defined]
-    except Contract.DoesNotExist:
-        return None
-
-
-def _moderation(call: Call) -> Moderation | None:
-    try:
-        return call.moderation
-    except Moderation.DoesNotExist:
-        return None
-
-
-# Reads with no selector yet, always on a call fetched through ``selectors.call_get``.
-
-
-def _tenders_received(call: Call) -> int:
-    """How many live tenders the sealed box holds: a count, never their content."""
-    return TenderSubmission.objects.filter(call=call, withdrawn_at=None, superseded_at=None).count()
-
-
-def _clarifications(call: Call) -> list[Clarification]:
-    return list(call.clarifications.order_by("asked_at"))
-
-
-def _own_declaration(request: HttpRequest, call: Call) -> ConflictDeclaration | None:
-    return ConflictDeclaration.objects.filter(call=call, evaluator_id=request.user.pk).first()
-
-
-def _live_receipt(request: HttpRequest, call: Call) -> TenderSubmission | None:
-    return (
-        selectors.receipts_for_supplier(request.user, call_id=call.pk)
-        .filter(withdrawn_at=None, superseded_at=None)
-        .first()
-    )
 
 
 def _status_listing(request: HttpRequest, calls: QuerySet[Call]) -> Listing:

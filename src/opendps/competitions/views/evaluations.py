@@ -23,12 +23,8 @@ from opendps.competitions.services.common import BUY_ROLES, EVALUATE_ROLES, MODE
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.common import (
     _authority_call,
-    _award,
-    _moderation,
     _opened_tender,
-    _own_declaration,
     _posted,
-    _tenders_received,
     criteria_rows,
     ms_text,
 )
@@ -55,7 +51,7 @@ def _tenders_page(
     failed: tuple[int, ReasonForm] | None = None,
 ) -> HttpResponse:
     opened = call.opened_at is not None
-    award = _award(call)
+    award = selectors.award_for_call(request.user, call=call)
     can_exclude = (
         opened
         and award is None
@@ -84,6 +80,7 @@ def _tenders_page(
                 "exclude_form": exclude_form,
             }
         )
+    received = len(tenders) if opened else selectors.tender_count_live(request.user, call=call)
     return render(
         request,
         "competitions/tenders.html",
@@ -91,7 +88,7 @@ def _tenders_page(
             "title": _("Tenders for %(title)s") % {"title": call.title},
             "call": call,
             "opened": opened,
-            "received_count": len(tenders) if opened else _tenders_received(call),
+            "received_count": received,
             "rows": rows,
             "opened_at": ms_text(call.opened_at),
             "form": failed[1] if failed is not None else None,
@@ -166,7 +163,7 @@ def _sheet_rows(call: Call, scores: dict[str, Any], names: dict[str, str]) -> li
 def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, EVALUATE_ROLES, NOT_AN_EVALUATOR)
     opened = call.opened_at is not None
-    declaration = _own_declaration(request, call)
+    declaration = selectors.conflict_declaration_for_evaluator(request.user, call=call)
     # Tenders are unsealed for this page only once the evaluator has declared no conflict
     # (the selector refuses a conflicted reader).
     readable = opened and declaration is not None and not declaration.has_conflict
@@ -176,7 +173,7 @@ def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
     own = next((s for s in sheets if s.evaluator_id == request.user.pk), None)
     others = [s for s in sheets if s.evaluator_id != request.user.pk and s.submitted_at]
     action = request.POST.get("action") if request.method == "POST" else None
-    awarded = _award(call) is not None
+    awarded = selectors.award_for_call(request.user, call=call) is not None
     conflict_form = scores_form = None
     if opened and declaration is None and not awarded:
         conflict_form = ConflictForm(request.POST if action == "declare" else None)
@@ -287,8 +284,8 @@ def moderation(request: AuthedRequest, call_id: int) -> HttpResponse:
     # The selector's rule: other people's sheets only once one's own is submitted.
     visible = list(selectors.scoresheets_visible(request.user, call_id=call.pk)) if opened else []
     sheets = [s for s in visible if s.submitted_at]
-    recorded = _moderation(call)
-    awarded = _award(call) is not None
+    recorded = selectors.moderation_for_call(request.user, call=call)
+    awarded = selectors.award_for_call(request.user, call=call) is not None
     form = None
     if opened and not awarded:
         initial = _averages(call, sheets) if recorded is None else recorded.scores

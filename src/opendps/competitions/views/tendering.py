@@ -22,7 +22,6 @@ from opendps.competitions.opened import unseal_document
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.common import (
     _authority_call,
-    _live_receipt,
     _opened_tender,
     _posted,
     _supplier_call,
@@ -105,7 +104,7 @@ def tender_submit(request: AuthedRequest, call_id: int) -> HttpResponse:
             "is_open": call.status == CallStatus.OPEN,  # type: ignore[attr-defined]
             "offer": offer,
             "price_criterion": price_criterion,
-            "live": _live_receipt(request, call),
+            "live": selectors.receipt_live_for_supplier(request.user, call=call),
             "time_left": time_left(call.deadline),
         },
     )

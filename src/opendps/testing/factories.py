@@ -128,9 +128,8 @@ def member_suppliers(people: Any, market: Market, *suppliers: tuple[Any, Any]) -
 def market_with_both_suppliers(people: Any, **fields: Any) -> Market:
     """A market (PA 2023 light-touch unless ``fields`` say otherwise) with both test
     suppliers admitted to every category."""
-    market = make_market(
-        people, **({"regime": "pa2023_dynamic_market", "light_touch": True} | fields)
-    )
+    defaults: dict[str, Any] = {"regime": "pa2023_dynamic_market", "light_touch": True}
+    market = make_market(people, **(defaults | fields))
     member_suppliers(
         people,
         market,

@@ -36,6 +36,17 @@ def _event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical_json(body).encode()).hexdigest()
 
 
+def _head_locked() -> AuditChainHead:
+    """The chain head, locked: one statement once it exists (every audited change waits on
+    it, so it is kept short — BENCHMARKS.md H12)."""
+    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        # The first event ever: a concurrent first writer may create the head before us.
+        AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+    return head
+
+
 def audit_record(
     *,
     actor: Any,
@@ -51,8 +62,7 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
-    AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
-    head = AuditChainHead.objects.select_for_update().get(id=1)
+    head = _head_locked()
     event = AuditEvent(
         sequence=head.sequence + 1,
         occurred_at=clock.now().astimezone(UTC),

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,11 @@ class Kind:
     IMPLEMENTATION = "implementation"
 
 
+# An OCID made of these characters appears in its record's URL as it is.
+_OCID_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+_OCID_MARK = "ocid-placeholder"
+
+
 @dataclass(frozen=True)
 class Context:
     """What every release needs besides its row: the OCID prefix and the public site."""
@@ -102,8 +107,17 @@ class Context:
     def url(self, path: str) -> str:
         return f"{self.site_url}{path}"
 
+    @cached_property
+    def _record_url_parts(self) -> tuple[str, str]:
+        # Reversed once per context (a page), not once per release (BENCHMARKS.md H11).
+        before, after = reverse("publication:record", args=[_OCID_MARK]).split(_OCID_MARK)
+        return self.url(before), after
+
     def record_url(self, ocid: str) -> str:
-        return self.url(reverse("publication:record", args=[ocid]))
+        if not _OCID_PLAIN.fullmatch(ocid):  # would need quoting: let reverse() do it
+            return self.url(reverse("publication:record", args=[ocid]))
+        before, after = self._record_url_parts
+        return f"{before}{ocid}{after}"
 
     @property
     def publication_policy(self) -> str:

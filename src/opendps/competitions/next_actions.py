@@ -15,7 +15,6 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +25,7 @@ from opendps.competitions.models import Call, Clarification, ConflictDeclaration
 from opendps.competitions.services.common import BUY_ROLES
 from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
+from opendps.web.jinja import datetime_text
 from opendps.web.next_actions import NextAction, register
 from opendps.web.organisation import current_organisation
 
@@ -35,7 +35,7 @@ FEEDBACK_NEW_FOR = timedelta(days=14)
 
 
 def _when(moment: object) -> str:
-    return formats.date_format(timezone.localtime(moment), "j F Y, g:ia")  # type: ignore[arg-type]
+    return datetime_text(moment)
 
 
 def in_status(calls: QuerySet[Call], *statuses: CallStatus) -> QuerySet[Call]:

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,15 +47,6 @@ STATUS_TAGS = {
 def status_tag(contract: Contract) -> dict[str, str]:
     status = contract_status(contract)
     return {"text": str(ContractStatus.LABELS[status]), "classes": STATUS_TAGS[status]}
-
-
-def number(value: Any) -> str:
-    """A quantity as people write it: 12, 37.5, 1,250 (an en dash when there is none)."""
-    if value is None:
-        return "–"
-    if value == value.to_integral():
-        return formats.number_format(value, 0, force_grouping=True)
-    return formats.number_format(value.normalize(), None, force_grouping=True)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -103,7 +93,6 @@ def _detail(request: AuthedRequest, contract: Contract, form: Any = None, status
             "commitments": (contract.commitments or {}).get("social_value", {}),
             "criteria_names": {c.get("key"): c.get("name") for c in contract.call.criteria},
             "form": form,
-            "number": number,
         },
         status=status,
     )

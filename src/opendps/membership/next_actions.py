@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,14 +13,13 @@ from opendps.accounts import permissions
 from opendps.accounts.models import User
 from opendps.core import clock
 from opendps.membership import selectors, services
+from opendps.web.jinja import datetime_text
 from opendps.web.next_actions import NextAction, register
 from opendps.web.organisation import current_organisation
 
 
 def _due_text(moment: object) -> str:
-    return _("due by %(when)s") % {
-        "when": formats.date_format(timezone.localtime(moment), "j F Y, g:ia")  # type: ignore[arg-type]
-    }
+    return _("due by %(when)s") % {"when": datetime_text(moment)}
 
 
 @register

@@ -27,12 +27,36 @@ def date_filter(value: Any, fmt: str = "j F Y") -> str:
     return formats.date_format(value, fmt)
 
 
-def datetime_filter(value: Any) -> str:
+def datetime_text(value: Any) -> str:
+    """A London date and time in GOV.UK style: "30 April 2027, 11:59pm".
+
+    Django writes English times as "11:59 p.m."; GOV.UK style has no full stops, which also
+    keeps a sentence that ends with a time from ending ".."."""
     from django.utils import timezone
 
     if not value:
         return ""
-    return formats.date_format(timezone.localtime(value), "j F Y, g:ia")
+    local = timezone.localtime(value)
+    meridiem = formats.date_format(local, "a").replace(".", "")
+    return f"{formats.date_format(local, 'j F Y, g:i')}{meridiem}"
+
+
+def number_text(value: Any) -> str:
+    """A quantity as people write it: 12, 37.5, 1,250 (an en dash when there is none).
+
+    Never in exponent form: ``Decimal("60").normalize()`` alone would print "6E+1"."""
+    from decimal import Decimal
+
+    if value is None:
+        return "–"
+    value = Decimal(str(value))
+    if value == value.to_integral():
+        return formats.number_format(value, 0, force_grouping=True)
+    return formats.number_format(value.normalize(), None, force_grouping=True)
+
+
+def datetime_filter(value: Any) -> str:
+    return datetime_text(value)
 
 
 def environment(**options: Any) -> Environment:
@@ -52,6 +76,7 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "static": staticfiles_storage.url,
             "get_language": translation.get_language,
+            "number": number_text,
         }
     )
     env.filters.update({"date": date_filter, "datetime": datetime_filter})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,6 +22,7 @@ from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
 from opendps.core.errors import NotFound, NotPermitted
 from opendps.regimes import get_regime
+from opendps.web.jinja import number_text
 from opendps.web.organisation import current_organisation
 from opendps.web.pagination import Listing, chosen_status, counts_by, paginate, status_filters
 
@@ -89,7 +89,7 @@ def criteria_rows(call: Call) -> list[dict[str, Any]]:
         {
             "name": criterion["name"],
             "kind": str(KIND_LABELS[CriterionKind(criterion["kind"])]),
-            "weight": Decimal(str(criterion["weight"])).normalize(),
+            "weight": number_text(criterion["weight"]),
             "guidance": criterion.get("guidance", ""),
         }
         for criterion in call.criteria

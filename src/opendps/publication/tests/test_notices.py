@@ -213,10 +213,10 @@ def test_the_page_flags_overdue_notices(people, calls):
     page = response.content.decode()
     assert "Notices due" in page
     assert page.count("govuk-tag--red") == 1  # the PCR award notice, past 14 April
-    assert "14 April 2027, 11:59p.m." in page
+    assert "14 April 2027, 11:59pm" in page
     assert "light-touch contract" in page
     assert grouped.content.decode().count("govuk-tag--red") == 0
-    assert "30 April 2027, 11:59p.m." in grouped.content.decode()
+    assert "30 April 2027, 11:59pm" in grouped.content.decode()
 
 
 def test_the_page_is_not_found_for_people_outside_the_authority(people, calls):

@@ -2,26 +2,50 @@
 
 Run through the real services at past moments (``clock.at``): invitations, sealed tenders
 with receipts, opening, independent scores, moderation, award, feedback and contracts.
+Calls run about every ``DAYS_BETWEEN_CALLS`` days from each market's first weeks (quieter in
+August and at Christmas), so that members' categories have the months of demand the
+supplier insight forecast needs; the calls still open, closed or in evaluation are recent.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from opendps.competitions import services
 from opendps.competitions.models import Call, TenderSubmission
 from opendps.core import clock
-from opendps.markets.models import Market
+from opendps.core.calendar import LONDON, london_date
+from opendps.markets.models import Category, Market
 from opendps.membership.models import CategoryMember
 from opendps.membership.status import active_members_q
 from opendps.web.demo import DemoContext, register
 
 SEED = 77
-EMPLOYMENT_CALLS = 36
-HOME_CALLS = 36
+# One call in each market about this often, over the whole of its history.
+DAYS_BETWEEN_CALLS = 9
+# The first call waits for the first applications to be decided (and, in the PCR DPS, for
+# the first period for requests to participate to end).
+FIRST_CALL_AFTER = timedelta(days=45)
+# Fewer calls in these months (summer holidays, Christmas): some seasonality to forecast.
+QUIET_MONTHS = {8, 12}
+# The latest calls of each market, in the states only a recent call is in: (fate, how long
+# before now it was published, counted past the end of its tender period where it has
+# ended). The standstill call's award was made known two days ago, so its standstill runs.
+RECENT = [
+    ("evaluation", timedelta(days=4)),
+    ("evaluation", timedelta(days=3)),
+    ("standstill", timedelta(days=2)),
+    ("closed", timedelta(hours=6)),
+]
+STILL_OPEN = [
+    ("open", timedelta(hours=6)),
+    ("open", timedelta(hours=5)),
+    ("open", timedelta(hours=4)),
+]
+DRAFT_AGE = timedelta(hours=3)
 NEEDS = [
     "Man in his 70s in {district}, lives alone, needs help with washing and dressing each morning.",
     "Woman in her 80s in {district}, early dementia, needs two visits a day and help with meals.",
@@ -62,12 +86,50 @@ def _members(call: Call, now: Any) -> list[CategoryMember]:
     )
 
 
-def _actor_of(member: CategoryMember) -> Any:
-    return member.supplier.memberships.first().user  # type: ignore[union-attr]
+def _actor_of(member: CategoryMember, actors: dict[int, Any]) -> Any:
+    """The supplier's first person, read once per supplier into ``actors``."""
+    if member.supplier_id not in actors:
+        actors[member.supplier_id] = member.supplier.memberships.first().user  # type: ignore[union-attr]
+    return actors[member.supplier_id]
+
+
+def _tender_period(market: Market) -> timedelta:
+    """How long the demo's calls stay open: 24 hours for a home care package (rapid), two
+    weeks for employment support."""
+    return timedelta(hours=24) if market.regime == "pa2023_dynamic_market" else timedelta(days=14)
+
+
+def _schedule(market: Market, rng: random.Random, now: datetime) -> list[tuple[datetime, str]]:
+    """When each of the market's calls is published, oldest first, and what becomes of it."""
+    period = _tender_period(market)
+    recent = [(now - period - ago, fate) for fate, ago in RECENT]
+    recent += [(now - ago, fate) for fate, ago in STILL_OPEN]
+    recent.append((now - DRAFT_AGE, "draft"))
+    day = london_date(market.validity_starts_at + FIRST_CALL_AFTER)
+    last = london_date(recent[0][0]) - timedelta(days=DAYS_BETWEEN_CALLS // 2)
+    history: list[tuple[datetime, str]] = []
+    while day <= last:
+        if day.weekday() >= 5:  # buyers publish on weekdays
+            day += timedelta(days=7 - day.weekday())
+        if day.month not in QUIET_MONTHS or rng.random() < 0.4:
+            moment = datetime.combine(day, time(rng.randrange(9, 16)), tzinfo=LONDON)
+            fate = rng.choices(["award", "cancelled", "no_compliant"], weights=[90, 5, 5])[0]
+            if len(history) < 2:  # the oldest two: one cancelled, one without a compliant tender
+                fate = ("cancelled", "no_compliant")[len(history)]
+            history.append((moment, fate))
+        day += timedelta(days=rng.randrange(DAYS_BETWEEN_CALLS - 3, DAYS_BETWEEN_CALLS + 4))
+    return history + recent
 
 
 def _run_call(
-    context: DemoContext, market: Market, rng: random.Random, published: Any, fate: str, now: Any
+    context: DemoContext,
+    market: Market,
+    category: Category,
+    rng: random.Random,
+    published: Any,
+    fate: str,
+    now: Any,
+    actors: dict[int, Any],
 ) -> None:
     county = market.regime == "pa2023_dynamic_market"
     buyer = context.users[
@@ -77,7 +139,6 @@ def _run_call(
     ]
     evaluator = context.users["evaluator@northshire.demo" if county else "evaluator@dwp.demo"]
     moderator = context.users["commissioner@northshire.demo" if county else "commissioner@dwp.demo"]
-    category = rng.choice(list(market.categories.all()))
     with clock.at(published):
         if county:
             district = rng.choice(DISTRICTS)
@@ -87,7 +148,7 @@ def _run_call(
                 title=f"Home care package, {category.title} ({district})",
                 requirement="Care and support as set out in the service user's needs.",
                 estimated_value=Decimal(rng.randrange(8_000, 40_000, 500)),
-                deadline=published + timedelta(hours=24),
+                deadline=published + _tender_period(market),
                 rapid=True,
                 service_user_needs=rng.choice(NEEDS).format(district=district),
                 region=district,
@@ -101,7 +162,7 @@ def _run_call(
                 title=title.format(n=n),
                 requirement=requirement,
                 estimated_value=Decimal(n * rng.choice([250, 300, 400])),
-                deadline=published + timedelta(days=14),
+                deadline=published + _tender_period(market),
                 region=rng.choice(["Leeds", "Cardiff", "Glasgow", "Bradford"]),
             )
         if fate == "draft":
@@ -116,7 +177,7 @@ def _run_call(
         with clock.at(moment):
             base = call.estimated_value * Decimal(rng.uniform(0.7, 1.1))
             services.tender_submit(
-                actor=_actor_of(member),
+                actor=_actor_of(member, actors),
                 call=call,
                 supplier=member.supplier,
                 price=base.quantize(Decimal("1.00")),
@@ -124,7 +185,7 @@ def _run_call(
             )
             if rng.random() < 0.15:  # some resubmit with a sharper price
                 services.tender_submit(
-                    actor=_actor_of(member),
+                    actor=_actor_of(member, actors),
                     call=call,
                     supplier=member.supplier,
                     price=(base * Decimal("0.95")).quantize(Decimal("1.00")),
@@ -181,23 +242,12 @@ def load_calls(context: DemoContext) -> None:
         return
     rng = random.Random(SEED)
     now = clock.now()
-    for title, count, spacing in [
-        ("Employment Support DPS", EMPLOYMENT_CALLS, 2),
-        ("Home Support Dynamic Market", HOME_CALLS, 2),
-    ]:
+    actors: dict[int, Any] = {}
+    for title in ["Employment Support DPS", "Home Support Dynamic Market"]:
         market = Market.objects.get(title=title)
-        for index in range(count):
-            published = now - timedelta(days=(count - index) * spacing, hours=rng.randrange(0, 6))
-            fate = rng.choices(
-                ["award", "cancelled", "no_compliant", "evaluation", "closed"],
-                weights=[80, 5, 4, 6, 5],
-            )[0]
-            if index in (0, 1):
-                fate = ("cancelled", "no_compliant")[index]
-            elif index == count - 9:
-                fate = "standstill"
-            if index == count - 1:
-                fate, published = "draft", now - timedelta(hours=3)
-            elif index >= count - 4:
-                fate, published = "open", now - timedelta(hours=4 + index % 3)
-            _run_call(context, market, rng, published, fate, now)
+        categories = list(market.categories.order_by("position"))
+        deck: list[Category] = []
+        for published, fate in _schedule(market, rng, now):
+            if not deck:  # each category in turn, in a shuffled order, so demand is even
+                deck = rng.sample(categories, k=len(categories))
+            _run_call(context, market, deck.pop(), rng, published, fate, now, actors)

@@ -196,7 +196,10 @@ def load_contracts(context: DemoContext) -> None:
         _record_performance(contract, buyer, supplier, rng, today)
         if rng.random() < 0.65:
             _rate(contract, buyer, supplier, rng, today)
-    older = [c for c in contracts if c.entered_at < now - timedelta(days=30)]
+    # A variation and a termination of contracts one to four months old (still running).
+    older = [
+        c for c in contracts if now - timedelta(days=120) < c.entered_at < now - timedelta(days=30)
+    ]
     if len(older) >= 2:
         varied, ended = older[0], older[1]
         with clock.at(now - timedelta(days=5)):

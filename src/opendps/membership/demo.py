@@ -1,13 +1,15 @@
 """Demo markets of DESIGN §7 with a few hundred suppliers and applications in every state.
 
 History is made by running the real services at past moments (``clock.at``), so every
-row, deadline and audit event is what the platform itself would have produced.
+row, deadline and audit event is what the platform itself would have produced. The markets
+open about two years back (the PA 2023 one no earlier than the Act allows), so that the
+calls run over enough months for the supplier insight forecast (``insights/forecast.py``).
 """
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +22,7 @@ from opendps.markets.models import Category, Market
 from opendps.markets.questionnaire import QuestionKind, RuleKind, questionnaire_parse
 from opendps.membership import services
 from opendps.membership.models import Application, CategoryMember
+from opendps.regimes import REGIMES, RegimeCode
 from opendps.web.demo import DemoContext, register
 
 EMPLOYMENT_CATEGORIES = [
@@ -74,13 +77,36 @@ NAME_PARTS = (
 )
 SUPPLIER_COUNT = 240
 SEED = 2026
+# How long ago the markets opened: a little over two years, so that a member's categories
+# have the 24 complete months of calls a seasonal forecast needs (insights/forecast.py).
+HISTORY_DAYS = 790
+# Most suppliers apply in the first weeks of a market; the rest join over its whole life.
+EARLY_SHARE = 0.4
+EARLY_DAYS = 60
 
 
-def _demo_answers(category: Category, rng: random.Random, fail: str | None) -> dict[str, Any]:
-    version = category.questionnaire_versions.order_by("-version").first()
-    assert version is not None
+def _market_start(regime: RegimeCode, wanted: datetime) -> datetime:
+    """``wanted``, or the morning the regime came into force if that is later: a PA 2023
+    dynamic market cannot start before 24 February 2025."""
+    in_force = datetime.combine(REGIMES[regime].effective_from, time(9), tzinfo=LONDON)
+    return max(wanted, in_force)
+
+
+def _latest_questions(categories: list[Category]) -> dict[int, list[dict[str, Any]]]:
+    """Each category's current questions, read once for all the applications."""
+    latest = {}
+    for category in categories:
+        version = category.questionnaire_versions.order_by("-version").first()
+        assert version is not None
+        latest[category.pk] = version.questions
+    return latest
+
+
+def _demo_answers(
+    questions: list[dict[str, Any]], rng: random.Random, fail: str | None
+) -> dict[str, Any]:
     answers: dict[str, Any] = {}
-    for question in questionnaire_parse(version.questions).questions:
+    for question in questionnaire_parse(questions).questions:
         rule = question.rule
         if question.kind == QuestionKind.FILE:
             continue
@@ -105,16 +131,14 @@ def _demo_answers(category: Category, rng: random.Random, fail: str | None) -> d
     return answers
 
 
-def _demo_files(category: Category) -> dict[str, Any]:
+def _demo_files(questions: list[dict[str, Any]]) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    version = category.questionnaire_versions.order_by("-version").first()
-    assert version is not None
     return {
         q["id"]: SimpleUploadedFile(
             f"{q['id'].replace('.', '-')}.pdf", b"%PDF-1.4\n% demo evidence\n%%EOF\n"
         )
-        for q in version.questions
+        for q in questions
         if q["kind"] == "file"
     }
 
@@ -173,12 +197,16 @@ def load_markets(context: DemoContext) -> None:
         return
     rng = random.Random(SEED)
     now = clock.now()
-    start = now - timedelta(days=120)
+    starts = {
+        regime: _market_start(regime, now - timedelta(days=HISTORY_DAYS))
+        for regime in (RegimeCode.PCR2015_DPS, RegimeCode.PA2023_DYNAMIC_MARKET)
+    }
+    start = starts[RegimeCode.PCR2015_DPS]
     with clock.at(start):
         employment = _market(
             context,
             "dwp",
-            regime="pcr2015_dps",
+            regime=RegimeCode.PCR2015_DPS,
             title="Employment Support DPS",
             description=(
                 "Employability support for people claiming Universal Credit and other "
@@ -194,10 +222,24 @@ def load_markets(context: DemoContext) -> None:
             light_touch=True,
             vulnerable_people=True,
         )
+        commissioner_dwp = context.users["commissioner@dwp.demo"]
+        for position, (title, service_type, areas) in enumerate(EMPLOYMENT_CATEGORIES):
+            market_services.category_add(
+                actor=commissioner_dwp,
+                market=employment,
+                title=title,
+                service_type=service_type,
+                areas=areas,
+                max_contract_value=Decimal("25000"),
+                position=position,
+            )
+        market_services.market_publish(actor=commissioner_dwp, market=employment)
+    start = starts[RegimeCode.PA2023_DYNAMIC_MARKET]
+    with clock.at(start):
         home = _market(
             context,
             "county",
-            regime="pa2023_dynamic_market",
+            regime=RegimeCode.PA2023_DYNAMIC_MARKET,
             title="Home Support Dynamic Market",
             description=(
                 "Home care packages for adults assessed as eligible for care and support, "
@@ -214,18 +256,7 @@ def load_markets(context: DemoContext) -> None:
             assessment_working_days=10,
             supplier_fee_percent=Decimal("0.5"),
         )
-        commissioner_dwp = context.users["commissioner@dwp.demo"]
         commissioner_county = context.users["commissioner@northshire.demo"]
-        for position, (title, service_type, areas) in enumerate(EMPLOYMENT_CATEGORIES):
-            market_services.category_add(
-                actor=commissioner_dwp,
-                market=employment,
-                title=title,
-                service_type=service_type,
-                areas=areas,
-                max_contract_value=Decimal("25000"),
-                position=position,
-            )
         for position, zone in enumerate(HOME_SUPPORT_ZONES):
             market_services.category_add(
                 actor=commissioner_county,
@@ -236,7 +267,6 @@ def load_markets(context: DemoContext) -> None:
                 max_contract_value=Decimal("60000"),
                 position=position,
             )
-        market_services.market_publish(actor=commissioner_dwp, market=employment)
         market_services.market_publish(actor=commissioner_county, market=home)
     # A draft that the commissioner is still preparing.
     _market(
@@ -252,7 +282,7 @@ def load_markets(context: DemoContext) -> None:
         validity_ends_at=now + timedelta(days=30 + 3 * 365),
     )
     suppliers = _suppliers(context, rng)
-    _applications(context, rng, employment, home, suppliers, start, now)
+    _applications(context, rng, employment, home, suppliers, now)
 
 
 def _applications(
@@ -261,7 +291,6 @@ def _applications(
     employment: Market,
     home: Market,
     suppliers: list[Organisation],
-    start: Any,
     now: Any,
 ) -> None:
     evaluators = {
@@ -272,14 +301,22 @@ def _applications(
         employment.pk: context.users["commissioner@dwp.demo"],
         home.pk: context.users["commissioner@northshire.demo"],
     }
+    categories_of = {market.pk: list(market.categories.all()) for market in (employment, home)}
+    questions = _latest_questions([c for cs in categories_of.values() for c in cs])
     for index, supplier in enumerate(suppliers):
         market = home if ("Care" in supplier.name or index % 3 == 0) else employment
-        categories = list(market.categories.all())
+        categories = categories_of[market.pk]
         chosen = rng.sample(categories, k=rng.choice([1, 1, 2, 3]))
-        # Named demo suppliers apply early so they are members with history.
-        submitted = start + timedelta(
-            days=2 if index < 5 else rng.randrange(3, 110), hours=rng.randrange(8, 17)
-        )
+        # Named demo suppliers apply early so they are members with history; of the others,
+        # some apply in the market's first weeks and the rest at any time since.
+        start = market.validity_starts_at
+        if index < 5:
+            days = 2
+        elif rng.random() < EARLY_SHARE:
+            days = rng.randrange(3, EARLY_DAYS)
+        else:
+            days = rng.randrange(3, (now - start).days - 7)
+        submitted = start + timedelta(days=days, hours=rng.randrange(8, 17))
         fate = (
             "admit"
             if index < 5
@@ -296,8 +333,8 @@ def _applications(
             answers: dict[str, Any] = {}
             files: dict[str, Any] = {}
             for category in chosen:
-                answers |= _demo_answers(category, rng, fail)
-                files |= _demo_files(category)
+                answers |= _demo_answers(questions[category.pk], rng, fail)
+                files |= _demo_files(questions[category.pk])
             applications = services.application_submit(
                 actor=actor,
                 supplier=supplier,

@@ -8,16 +8,28 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from opendps.accounts.models import User
 from opendps.competitions.models import Call, Feedback
 from opendps.competitions.status import with_status
 from opendps.contracts.models import Contract
 from opendps.core.audit import audit_verify
 from opendps.core.models import AuditEvent
+from opendps.insights.forecast import MIN_MONTHS
+from opendps.insights.selectors import supplier_insight
 from opendps.markets.models import Market
 from opendps.membership.models import Application, CategoryMember
 from opendps.membership.status import application_status, member_status
+from opendps.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
+
+NAMED_SUPPLIERS = [
+    "bid@brightpath.demo",
+    "bid@nextstep.demo",
+    "bid@carewell.demo",
+    "bid@hearth.demo",
+    "bid@nationwide.demo",
+]
 
 
 def test_demo_has_both_markets_every_state_and_loads_once(mailbox):
@@ -46,6 +58,22 @@ def test_demo_has_both_markets_every_state_and_loads_once(mailbox):
         "no_compliant",
     }
     assert Contract.objects.exists() and Feedback.objects.exists()
+    # The calls go back far enough for the named suppliers' demand forecasts: about two years
+    # in the PCR DPS, since 24 February 2025 in the PA 2023 market.
+    forecasts = {}
+    for email in NAMED_SUPPLIERS:
+        user = User.objects.get(email=email)
+        supplier = user.memberships.get().organisation
+        insight = supplier_insight(user, supplier_id=supplier.pk)
+        assert insight.forecast_calls.history_months >= MIN_MONTHS, email
+        forecasts[email] = insight.forecast_calls
+    assert any(f.available for f in forecasts.values())
+    employment = forecasts["bid@nationwide.demo"]
+    assert employment.available and employment.history_months >= 2 * MIN_MONTHS
+    assert len(employment.points) == 3 and employment.total is not None
+    page = client_for(User.objects.get(email="bid@nationwide.demo")).get("/insights/supplier")
+    assert page.status_code == 200
+    assert "In the next three months we expect about" in page.content.decode()
     events = AuditEvent.objects.count()
     assert audit_verify() == (events, None)
     assert mailbox.messages == []  # demo history emails no one

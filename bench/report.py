@@ -2,14 +2,19 @@
 """Print the Markdown tables of BENCHMARKS.md from var/bench/results/*.json.
 
     .venv/bin/python bench/report.py            # after running the benchmarks
+    .venv/bin/python bench/report.py --before var/bench/results-before
 
-Paste the output into BENCHMARKS.md (the "after" column of a rerun, for instance).
+Paste the output into BENCHMARKS.md. With ``--before DIR`` (the results of the same
+commands run on the code before a change) it also prints before → after tables for the
+HTTP reads and the in-process query counts.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import common
@@ -20,7 +25,83 @@ def load(name: str) -> Any:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _by_name(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in rows}
+
+
+def compare_http(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """p99 and throughput per endpoint, each beside its own run's no-op."""
+    print(f"\n### Before → after: HTTP reads at scale {after['scale']:g}\n")
+    old = _by_name(before["endpoints"])
+    rows = []
+    for new in after["endpoints"]:
+        was = old.get(new["name"])
+        rows.append(
+            [
+                new["name"],
+                f"{was['p99_ms']} (x{was['p99_ratio']})" if was else "timed out",
+                f"{new['p99_ms']} (x{new['p99_ratio']})",
+                was["rps"] if was else "-",
+                new["rps"],
+                f"x{was['p99_ms'] / new['p99_ms']:.1f}" if was and new["p99_ms"] else "-",
+                sum(was["errors"].values()) if was and was["errors"] else 0,
+                sum(new["errors"].values()) if new["errors"] else 0,
+            ]
+        )
+    print(
+        common.table(
+            rows,
+            [
+                "endpoint",
+                "p99 ms before (vs no-op)",
+                "p99 ms after (vs no-op)",
+                "req/s before",
+                "req/s after",
+                "p99 faster",
+                "errors before",
+                "errors after",
+            ],
+        )
+    )
+    for skipped in before.get("skipped", []):
+        print(f"\nbefore, skipped {skipped['name']}: {skipped['why']}")
+
+
+def compare_queries(before: list[dict[str, Any]], after: list[dict[str, Any]], slug: str) -> None:
+    """One request in-process: queries, time and bytes."""
+    print(f"\n### Before → after: one request in-process, scale {slug.replace('p', '.')}\n")
+    old = _by_name(before)
+    rows = []
+    for new in after:
+        was = old.get(new["name"], {})
+        rows.append(
+            [
+                new["name"],
+                f"{was.get('queries', '-')} → {new['queries']}",
+                f"{round(was['seconds'] * 1000) if was else '-'} → {round(new['seconds'] * 1000)}",
+                f"{round(was['sql_seconds'] * 1000) if was else '-'} → "
+                f"{round(new['sql_seconds'] * 1000)}",
+                f"{was.get('bytes', '-'):,} → {new['bytes']:,}" if was else f"- → {new['bytes']:,}",
+            ]
+        )
+    print(common.table(rows, ["endpoint", "queries", "total ms", "SQL ms", "bytes"]))
+
+
+def compare(before_dir: Path) -> None:
+    for slug in ("0p1", "1", "10"):
+        name = f"http-s{slug}.json"
+        if (before_dir / name).exists() and load(name):
+            compare_http(json.loads((before_dir / name).read_text()), load(name))
+    for slug in ("0p1", "1", "10"):
+        name = f"queries-s{slug}.json"
+        if (before_dir / name).exists() and load(name):
+            compare_queries(json.loads((before_dir / name).read_text()), load(name), slug)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--before", type=Path, help="results of the same runs before a change")
+    options = parser.parse_args()
     for slug in ("0p1", "1", "10"):
         gen = load(f"generate-s{slug}.json")
         if gen:
@@ -179,6 +260,8 @@ def main() -> None:
                 )
             )
             print(f"\nratio x{r['ratio']} (load average {r['loadavg'][0]:.1f})")
+    if options.before:
+        compare(options.before)
 
 
 if __name__ == "__main__":

@@ -7,19 +7,14 @@ by the buying authority, only after the tenders are opened (Annex IV (b), (d)–
 supplier sees only its own receipts and its own feedback.
 """
 
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import P, PathEx, Query, Router, Status
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from opendps.accounts import permissions
 from opendps.accounts import selectors as account_selectors
@@ -71,13 +66,9 @@ from opendps.markets import selectors as market_selectors
 from opendps.markets.api import PUBLIC, Paging
 from opendps.markets.schemas import MAX_ID
 from opendps.membership import selectors as membership_selectors
-from opendps.membership.api import (
-    BODY_UNREADABLE,
-    CHOOSE_SUPPLIER,
-    MULTIPART,
-    UNSUPPORTED_MEDIA_TYPE,
-)
+from opendps.membership.api import CHOOSE_SUPPLIER
 from opendps.membership.models import CategoryMember
+from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["competitions"])
@@ -92,7 +83,6 @@ QUESTION_NOT_FOUND = _("Question not found.")
 TENDER_NOT_FOUND = _("Tender not found.")
 DOCUMENTS_ONLY = _("Send tender documents as files in the 'documents' field.")
 
-In = TypeVar("In", bound=BaseModel)
 
 TENDER_REQUEST_BODY = {
     "required": True,
@@ -530,36 +520,18 @@ def _own_member(user: User, member_id: int) -> CategoryMember:
 
 def _read_tender(request: HttpRequest) -> tuple[TenderIn, list[UploadedFile]]:
     """The tender from a JSON body, or from a multipart form with its documents."""
-    if request.content_type == MULTIPART:
-        try:
-            form, uploads = request.POST, request.FILES
-        except MultiPartParserError as error:
-            raise HttpError(400, str(BODY_UNREADABLE)) from error
-        if set(uploads) - {"documents"}:
-            raise RuleViolation(DOCUMENTS_ONLY, code="documents_only")
-        data: dict[str, Any] = {
-            "price": form.get("price"),
-            "answers": form.get("answers") or "{}",
-            "notes": form.get("notes") or "",
-        }
-        if form.get("supplier_id"):
-            data["supplier_id"] = form["supplier_id"]
-        parsed = _validate(TenderFormIn, data, "form")
-        return TenderIn(**parsed.model_dump()), list(uploads.getlist("documents"))
-    if request.content_type not in {"application/json", "", "text/plain"}:
-        raise HttpError(415, str(UNSUPPORTED_MEDIA_TYPE))
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError as error:  # also UnicodeDecodeError
-        raise HttpError(400, str(BODY_UNREADABLE)) from error
-    return _validate(TenderIn, body, "body"), []
-
-
-def _validate(schema: type[In], data: Any, source: str) -> In:
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as error:
-        errors = []
-        for item in error.errors(include_url=False, include_input=False, include_context=False):
-            errors.append({**item, "loc": (source, *item["loc"])})
-        raise ValidationError(errors) from error
+    parts = multipart_parts(request)
+    if parts is None:
+        return validated(TenderIn, json_body(request), "body"), []
+    form, uploads = parts
+    if set(uploads) - {"documents"}:
+        raise RuleViolation(DOCUMENTS_ONLY, code="documents_only")
+    data: dict[str, Any] = {
+        "price": form.get("price"),
+        "answers": form.get("answers") or "{}",
+        "notes": form.get("notes") or "",
+    }
+    if form.get("supplier_id"):
+        data["supplier_id"] = form["supplier_id"]
+    parsed = validated(TenderFormIn, data, "form")
+    return TenderIn(**parsed.model_dump()), list(uploads.getlist("documents"))

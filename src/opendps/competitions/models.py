@@ -55,7 +55,21 @@ class Call(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["category", "published_at", "deadline"]),
-            models.Index(fields=["buyer", "-created_at"]),
+            # An authority's calls newest first, carrying every column a status is derived
+            # from: lists, counts by status and next actions read the index alone, not
+            # the wide call rows scattered among other authorities' (BENCHMARKS.md).
+            models.Index(
+                fields=["buyer", "-created_at"],
+                include=[
+                    "id",
+                    "published_at",
+                    "deadline",
+                    "opened_at",
+                    "cancelled_at",
+                    "no_compliant_at",
+                ],
+                name="call_buyer_status_idx",
+            ),
             models.Index(fields=["market", "published_at"]),
         ]
 
@@ -227,7 +241,23 @@ class Award(models.Model):
     standstill_ends_at = models.DateTimeField(null=True, blank=True)
     award_notice_due_at = models.DateTimeField(null=True, blank=True)
     award_notice_published_at = models.DateTimeField(null=True, blank=True)
+    # The notice's reference on Find a Tender, recorded by the authority.
+    award_notice_reference = models.CharField(max_length=100, blank=True)
     contract_value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        indexes = [
+            # A call's status needs only whether it has an award and the standstill's end.
+            models.Index(
+                fields=["call"], include=["id", "standstill_ends_at"], name="award_call_status_idx"
+            ),
+            # Notices still to publish: few, whatever the number of awards.
+            models.Index(
+                fields=["award_notice_due_at"],
+                condition=models.Q(award_notice_published_at__isnull=True),
+                name="award_notice_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"award of {self.call}"

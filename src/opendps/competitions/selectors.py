@@ -284,3 +284,15 @@ def planned_call_list(actor: Any, *, authority_ids: list[int]) -> QuerySet[Plann
         .select_related("category", "category__market")
         .order_by("expected_month")
     )
+
+
+PLANNED_CALL_NOT_FOUND = _("Planned call not found.")
+
+
+def planned_call_get(actor: Any, *, planned_id: int) -> PlannedCall:
+    """One of the actor's authorities' planned calls, not withdrawn (NotFound otherwise)."""
+    own = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    planned = planned_call_list(actor, authority_ids=own).filter(pk=planned_id).first()
+    if planned is None:
+        raise NotFound(PLANNED_CALL_NOT_FOUND)
+    return planned

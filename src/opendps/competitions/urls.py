@@ -9,6 +9,11 @@ urlpatterns = [
     path("calls", views.buyer_calls, name="buyer-calls"),
     path("calls/new", views.call_create, name="call-create"),
     path("calls/planned", views.planned_call_announce, name="planned-call-announce"),
+    path(
+        "calls/planned/<int:planned_id>/withdraw",
+        views.planned_call_withdraw,
+        name="planned-call-withdraw",
+    ),
     # every role that may see the call (emails link here: /calls/{id})
     path("calls/<int:call_id>", views.call_detail, name="call-detail"),
     path("calls/<int:call_id>/publish", views.call_publish, name="call-publish"),

@@ -36,12 +36,22 @@ class Contract(models.Model):
     commitments = models.JSONField(default=dict, blank=True)
     details_notice_due_at = models.DateTimeField(null=True, blank=True)
     details_notice_published_at = models.DateTimeField(null=True, blank=True)
+    # The notice's reference on Find a Tender, recorded by the authority.
+    details_notice_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-entered_at"]
         indexes = [
             models.Index(fields=["supplier", "-entered_at"]),
             models.Index(fields=["buyer", "-entered_at"]),
+            # "Has a contract" for a call's next actions, from the index alone.
+            models.Index(fields=["call"], include=["id"], name="contract_call_cover_idx"),
+            # Notices still to publish: few, whatever the number of contracts.
+            models.Index(
+                fields=["buyer", "details_notice_due_at"],
+                condition=models.Q(details_notice_published_at__isnull=True),
+                name="contract_notice_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

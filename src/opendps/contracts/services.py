@@ -22,6 +22,7 @@ from opendps.core import clock
 from opendps.core.audit import audit_record
 from opendps.core.errors import Conflict, NotPermitted, RuleViolation, full_clean_or_refuse
 from opendps.core.events import AuditEventType
+from opendps.core.notices import notice_reference_checked
 from opendps.notifications.services import email_send_on_commit
 
 BUYER_ROLES = frozenset({Role.BUYER, Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
@@ -292,3 +293,24 @@ def contract_change(
         data={"reason": change.reason, "value": str(contract.value)},
     )
     return change
+
+
+@transaction.atomic(durable=True)
+def details_notice_record(*, actor: User, contract: Contract, reference: str) -> Contract:
+    """The authority published the contract details notice on Find a Tender: keep its
+    reference and when it was recorded, which ends the notice's "due" state."""
+    contract = _lock(contract)
+    permissions.require_role(actor, contract.buyer, BUYER_ROLES)
+    contract.details_notice_reference = notice_reference_checked(
+        reference, published_at=contract.details_notice_published_at
+    )
+    contract.details_notice_published_at = clock.now()
+    contract.save(update_fields=["details_notice_reference", "details_notice_published_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DETAILS_NOTICE_RECORDED,
+        subject=contract,
+        organisation_id=contract.buyer_id,
+        data={"reference": contract.details_notice_reference},
+    )
+    return contract

@@ -65,6 +65,7 @@ class AuditEventType(models.TextChoices):
     MODERATION_RECORDED = "moderation_recorded", _("Consensus scores recorded")
     AWARD_DECIDED = "award_decided", _("Award decided")
     CONTRACT_CONCLUDED = "contract_concluded", _("Contract entered into")
+    AWARD_NOTICE_RECORDED = "award_notice_recorded", _("Award notice recorded as published")
     STANDING_OFFER_SAVED = "standing_offer_saved", _("Standing offer saved")
     # contracts
     PERFORMANCE_RECORDED = "performance_recorded", _("Performance recorded")
@@ -74,5 +75,10 @@ class AuditEventType(models.TextChoices):
     RATING_ANSWERED = "rating_answered", _("Supplier answered a rating")
     CONTRACT_VARIED = "contract_varied", _("Contract varied")
     CONTRACT_TERMINATED = "contract_terminated", _("Contract terminated")
+    DETAILS_NOTICE_RECORDED = (
+        "details_notice_recorded",
+        _("Contract details notice recorded as published"),
+    )
     PLANNED_CALL_ANNOUNCED = "planned_call_announced", _("Planned call announced")
+    PLANNED_CALL_WITHDRAWN = "planned_call_withdrawn", _("Planned call withdrawn")
     SEAL_BROKEN_DETECTED = "seal_broken_detected", _("Altered sealed content detected")

@@ -4,19 +4,14 @@ A supplier sees its own applications, an authority's people those to their own m
 any other id is "not found", exactly like a missing one.
 """
 
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import P, PathEx, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from opendps.accounts import selectors as account_selectors
 from opendps.accounts.models import Organisation, User
@@ -36,20 +31,15 @@ from opendps.membership.schemas import (
     ExtensionIn,
     MemberOut,
 )
+from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["membership"])
 
 ApplicationId = PathEx[int, P(ge=1, le=MAX_ID, description="The application's id.")]
 
-BODY_UNREADABLE = _("Cannot parse request body")
-UNSUPPORTED_MEDIA_TYPE = _("Send application/json, or multipart/form-data with files.")
 ONE_FILE_PER_QUESTION = _("Send one file for '%(question)s', not several.")
 CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
-
-MULTIPART = "multipart/form-data"
-
-In = TypeVar("In", bound=BaseModel)
 
 
 class ApplicationFilter(Schema):
@@ -175,42 +165,24 @@ def member_list(request: HttpRequest, market_id: MarketId) -> QuerySet[CategoryM
 
 def _read_application(request: HttpRequest) -> tuple[ApplicationIn, dict[str, UploadedFile]]:
     """The application from a JSON body, or from a multipart form with its files."""
-    if request.content_type == MULTIPART:
-        try:
-            form, uploads = request.POST, request.FILES
-        except MultiPartParserError as error:
-            raise HttpError(400, str(BODY_UNREADABLE)) from error
-        data: dict[str, Any] = {
-            "category_ids": form.getlist("category_ids"),
-            "answers": form.get("answers") or "{}",
-        }
-        if form.get("supplier_id"):
-            data["supplier_id"] = form["supplier_id"]
-        parsed = _validate(ApplicationFormIn, data, "form")
-        files: dict[str, UploadedFile] = {}
-        for question_id in uploads:
-            sent = uploads.getlist(question_id)
-            if len(sent) > 1:
-                raise RuleViolation(ONE_FILE_PER_QUESTION, question=question_id[:40])
-            files[question_id] = sent[0]
-        return ApplicationIn(**parsed.model_dump()), files
-    if request.content_type not in {"application/json", "", "text/plain"}:
-        raise HttpError(415, str(UNSUPPORTED_MEDIA_TYPE))
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError as error:  # also UnicodeDecodeError
-        raise HttpError(400, str(BODY_UNREADABLE)) from error
-    return _validate(ApplicationIn, body, "body"), {}
-
-
-def _validate(schema: type[In], data: Any, source: str) -> In:
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as error:
-        errors = []
-        for item in error.errors(include_url=False, include_input=False, include_context=False):
-            errors.append({**item, "loc": (source, *item["loc"])})
-        raise ValidationError(errors) from error
+    parts = multipart_parts(request)
+    if parts is None:
+        return validated(ApplicationIn, json_body(request), "body"), {}
+    form, uploads = parts
+    data: dict[str, Any] = {
+        "category_ids": form.getlist("category_ids"),
+        "answers": form.get("answers") or "{}",
+    }
+    if form.get("supplier_id"):
+        data["supplier_id"] = form["supplier_id"]
+    parsed = validated(ApplicationFormIn, data, "form")
+    files: dict[str, UploadedFile] = {}
+    for question_id in uploads:
+        sent = uploads.getlist(question_id)
+        if len(sent) > 1:
+            raise RuleViolation(ONE_FILE_PER_QUESTION, question=question_id[:40])
+        files[question_id] = sent[0]
+    return ApplicationIn(**parsed.model_dump()), files
 
 
 def _applying_supplier(user: User, supplier_id: int | None) -> Organisation:

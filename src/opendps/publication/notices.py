@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
@@ -26,6 +27,7 @@ from opendps.accounts.models import Role
 from opendps.competitions.models import Award
 from opendps.contracts.models import Contract
 from opendps.core import clock
+from opendps.core.errors import NotFound
 from opendps.markets.models import Market
 from opendps.regimes import get_regime
 
@@ -63,6 +65,50 @@ class NoticeDue:
 def notice_authority_ids(actor: Any) -> list[int]:
     """The authorities whose notices ``actor`` publishes (none for anyone else)."""
     return permissions.organisation_ids_with_role(actor, NOTICE_ROLES)
+
+
+NOTICE_NOT_FOUND = _("There is no such notice for your authority.")
+
+
+def notice_subject(actor: Any, *, kind: str, call_id: int) -> Award | Contract:
+    """The award or the contract whose notice ``kind`` is about, if the call is one of the
+    actor's authorities' and its regime asks for that notice (NotFound otherwise, whether
+    or not it exists elsewhere)."""
+    authority_ids = notice_authority_ids(actor)
+    found: Award | Contract | None = None
+    if kind == NoticeDueKind.AWARD_NOTICE:
+        found = Award.objects.filter(
+            call_id=call_id, call__buyer_id__in=authority_ids, award_notice_due_at__isnull=False
+        ).first()
+    elif kind == NoticeDueKind.CONTRACT_DETAILS_NOTICE:
+        found = Contract.objects.filter(
+            call_id=call_id, buyer_id__in=authority_ids, details_notice_due_at__isnull=False
+        ).first()
+    if found is None:
+        raise NotFound(NOTICE_NOT_FOUND)
+    return found
+
+
+def notice_counts(actor: Any, *, now: datetime | None = None) -> tuple[int, int]:
+    """How many notices the actor's authorities have to publish, and how many of those are
+    overdue, counted by the database from the deadlines stored at award and contract (the
+    same regime rules as ``notice_list_due`` without quarterly grouping): two COUNTs, so
+    the home page does not grow with an authority's history."""
+    authority_ids = notice_authority_ids(actor)
+    if not authority_ids:
+        return 0, 0
+    now = now or clock.now()
+    awards = Award.objects.filter(
+        call__buyer_id__in=authority_ids,
+        award_notice_published_at=None,
+        award_notice_due_at__isnull=False,
+    ).aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(award_notice_due_at__lt=now)))
+    contracts = Contract.objects.filter(
+        buyer_id__in=authority_ids,
+        details_notice_published_at=None,
+        details_notice_due_at__isnull=False,
+    ).aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(details_notice_due_at__lt=now)))
+    return awards["due"] + contracts["due"], awards["overdue"] + contracts["overdue"]
 
 
 def _light_touch(market: Market, *, rapid: bool) -> bool:

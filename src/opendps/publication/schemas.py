@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from opendps.core.notices import REFERENCE_MAX_LENGTH
 from opendps.publication.notices import NoticeDueKind
 
 
@@ -33,3 +34,19 @@ class NoticeDueOut(Schema):
     grouped_quarterly: bool
     light_touch: bool
     overdue: bool
+
+
+class NoticeRecordIn(Schema):
+    kind: NoticeDueKind
+    call_id: int = Field(ge=1)
+    reference: str = Field(
+        max_length=REFERENCE_MAX_LENGTH,
+        description="The notice's reference on Find a Tender, for example 2027/S 000-012345.",
+    )
+
+
+class NoticeRecordOut(Schema):
+    kind: NoticeDueKind
+    call_id: int
+    reference: str
+    published_at: datetime = Field(description="When the publication was recorded.")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ocds/records/<str:ocid>", views.record_detail, name="record"),
     path("ocds/publication-policy", views.publication_policy, name="policy"),
     path("notices", views.notices_due, name="notices-due"),
+    path("notices/record", views.notice_record, name="notice-record"),
 ]

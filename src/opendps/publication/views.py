@@ -9,21 +9,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from opendps.core import clock
 from opendps.core.errors import DomainError, RuleViolation
-from opendps.publication import notices, ocds, selectors
+from opendps.publication import notices, ocds, selectors, services
+from opendps.publication.forms import NoticeRecordForm
+from opendps.publication.notices import NoticeDueKind
 from opendps.publication.ocds import Context
 from opendps.publication.selectors import MAX_LIMIT, Cursor
 from opendps.regimes import RegimeCode
+from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest
 
 DEFAULT_LIMIT = 100
@@ -122,17 +126,14 @@ def publication_policy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def notices_due(request: AuthedRequest) -> HttpResponse:
-    """The award and contract details notices the person's authorities still have to publish.
-
-    Only for people who publish an authority's notices; for anyone else there is no page.
-    """
+def _notices_page(
+    request: AuthedRequest, form: NoticeRecordForm | None = None, status: int = 200
+) -> HttpResponse:
     if not notices.notice_authority_ids(request.user):
         raise Http404
     grouped = request.GET.get("grouped") == "1"
     regimes = {str(code): str(label) for code, label in RegimeCode.choices}
+    failed = (form["kind"].value(), str(form["call_id"].value())) if form else None
     return render(
         request,
         "publication/notices_due.html",
@@ -141,5 +142,48 @@ def notices_due(request: AuthedRequest) -> HttpResponse:
             "notices": notices.notice_list_due(request.user, grouped_quarterly=grouped),
             "grouped": grouped,
             "regimes": regimes,
+            "form": form,
+            "failed": failed,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def notices_due(request: AuthedRequest) -> HttpResponse:
+    """The award and contract details notices the person's authorities still have to publish.
+
+    Only for people who publish an authority's notices; for anyone else there is no page.
+    """
+    return _notices_page(request)
+
+
+@login_required
+@require_POST
+def notice_record(request: AuthedRequest) -> HttpResponse:
+    """Record one notice as published on Find a Tender, with its reference."""
+    if not notices.notice_authority_ids(request.user):
+        raise Http404
+    form = NoticeRecordForm(request.POST)
+    recorded = None
+    if form.is_valid():
+        recorded = call_service(
+            form,
+            lambda: services.notice_record_published(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                call_id=form.cleaned_data["call_id"],
+                reference=form.cleaned_data["reference"],
+            ),
+            "reference",
+        )
+    if recorded is None:
+        return _notices_page(request, form, status=400)
+    kind = NoticeDueKind(form.cleaned_data["kind"])
+    messages.success(
+        request,
+        _("%(notice)s recorded as published on Find a Tender (%(reference)s).")
+        % {"notice": kind.label, "reference": form.cleaned_data["reference"].strip()},
+    )
+    return redirect(reverse("publication:notices-due"))

@@ -49,6 +49,11 @@ def _test_settings(settings: Any, smtp_server: Mailbox, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     smtp_server.clear()
+    # Each test starts a new database whose ids and audit sequence repeat earlier tests':
+    # a cache entry from one (a forecast, a market's health) must not answer another.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,3 +10,4 @@ class WebConfig(AppConfig):
         from opendps.competitions import demo as competitions_demo  # noqa: F401
         from opendps.contracts import demo as contracts_demo  # noqa: F401
         from opendps.membership import demo as membership_demo  # noqa: F401
+        from opendps.publication import demo as publication_demo  # noqa: F401

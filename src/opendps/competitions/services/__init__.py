@@ -9,6 +9,7 @@ from opendps.competitions.services.calls import (
 )
 from opendps.competitions.services.evaluation import (
     award_decide,
+    award_notice_record,
     call_close_no_compliant,
     conflict_declare,
     contract_conclude,
@@ -16,7 +17,11 @@ from opendps.competitions.services.evaluation import (
     scoresheet_save,
     tender_exclude,
 )
-from opendps.competitions.services.offers import planned_call_announce, standing_offer_save
+from opendps.competitions.services.offers import (
+    planned_call_announce,
+    planned_call_withdraw,
+    standing_offer_save,
+)
 from opendps.competitions.services.tenders import (
     call_open,
     tender_submit,
@@ -25,6 +30,7 @@ from opendps.competitions.services.tenders import (
 
 __all__ = [
     "award_decide",
+    "award_notice_record",
     "call_cancel",
     "call_close_no_compliant",
     "call_create",
@@ -36,6 +42,7 @@ __all__ = [
     "contract_conclude",
     "moderation_record",
     "planned_call_announce",
+    "planned_call_withdraw",
     "scoresheet_save",
     "standing_offer_save",
     "tender_exclude",

@@ -44,6 +44,7 @@ from opendps.core.audit import audit_record
 from opendps.core.calendar import london_date
 from opendps.core.errors import Conflict, NotPermitted, RuleViolation
 from opendps.core.events import AuditEventType
+from opendps.core.notices import notice_reference_checked
 from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
 
@@ -473,3 +474,25 @@ def call_close_no_compliant(*, actor: User, call: Call, reason: str) -> Call:
         to=supplier_emails(bidders), template="call_no_compliant", context={"call": call}
     )
     return call
+
+
+@transaction.atomic(durable=True)
+def award_notice_record(*, actor: User, award: Award, reference: str) -> Award:
+    """The authority published the award notice on Find a Tender: keep its reference and
+    when it was recorded, which ends the notice's "due" state."""
+    award = Award.objects.select_for_update().select_related("call__buyer").get(pk=award.pk)
+    # Who buys for the authority publishes its notices.
+    permissions.require_role(actor, award.call.buyer, BUY_ROLES)
+    award.award_notice_reference = notice_reference_checked(
+        reference, published_at=award.award_notice_published_at
+    )
+    award.award_notice_published_at = clock.now()
+    award.save(update_fields=["award_notice_reference", "award_notice_published_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.AWARD_NOTICE_RECORDED,
+        subject=award.call,
+        organisation_id=award.call.buyer_id,
+        data={"reference": award.award_notice_reference},
+    )
+    return award

@@ -75,6 +75,8 @@ def standing_offer_save(
 
 
 PLANNED_IN_PAST = _("A planned call must be expected this month or later.")
+PLANNED_WITHDRAWN = _("This planned call has already been withdrawn.")
+WITHDRAWAL_REASON_REQUIRED = _("Say why the call is no longer planned: members read it.")
 
 
 @transaction.atomic(durable=True)
@@ -116,5 +118,30 @@ def planned_call_announce(
         subject=planned,
         organisation_id=authority.pk,
         data={"category_id": category.pk, "month": month.isoformat()},
+    )
+    return planned
+
+
+@transaction.atomic(durable=True)
+def planned_call_withdraw(*, actor: User, planned: Any, reason: str) -> Any:
+    """The buyer no longer expects to make the call: it leaves the pipeline members see,
+    with the reason kept in the audit chain."""
+    from opendps.competitions.models import PlannedCall
+    from opendps.competitions.services.common import BUY_ROLES
+
+    planned = PlannedCall.objects.select_for_update().select_related("buyer").get(pk=planned.pk)
+    permissions.require_role(actor, planned.buyer, BUY_ROLES)
+    if planned.withdrawn_at is not None:
+        raise Conflict(PLANNED_WITHDRAWN)
+    if not reason.strip():
+        raise RuleViolation(WITHDRAWAL_REASON_REQUIRED)
+    planned.withdrawn_at = clock.now()
+    planned.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.PLANNED_CALL_WITHDRAWN,
+        subject=planned,
+        organisation_id=planned.buyer_id,
+        data={"reason": reason.strip()},
     )
     return planned

@@ -22,6 +22,7 @@ from opendps.competitions.views.calls import (
     call_open,
     call_publish,
     planned_call_announce,
+    planned_call_withdraw,
     question_answer,
     question_ask,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "moderation",
     "ms_text",
     "planned_call_announce",
+    "planned_call_withdraw",
     "question_answer",
     "question_ask",
     "receipt",

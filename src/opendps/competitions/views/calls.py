@@ -28,7 +28,7 @@ from opendps.competitions.forms import (
     ReasonForm,
     call_error_field,
 )
-from opendps.competitions.models import Call
+from opendps.competitions.models import Call, PlannedCall
 from opendps.competitions.services.calls import default_criteria
 from opendps.competitions.services.common import (
     BUY_ROLES,
@@ -153,6 +153,39 @@ def planned_call_announce(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("competitions:buyer-calls")
     return _buyer_calls_page(request, categories, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_call_withdraw(request: AuthedRequest, planned_id: int) -> HttpResponse:
+    planned = selectors.planned_call_get(request.user, planned_id=planned_id)
+    form = ReasonForm(
+        _posted(request),
+        label=_("Why is the call no longer planned?"),
+        hint=_("Kept with the announcement's record; members stop seeing the planned call."),
+    )
+    if request.method == "POST" and form.is_valid():
+        withdrawn = call_service(
+            form,
+            lambda: services.planned_call_withdraw(
+                actor=request.user, planned=planned, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if withdrawn is not None:
+            messages.success(
+                request, _("%(title)s is no longer planned.") % {"title": planned.title}
+            )
+            return redirect("competitions:buyer-calls")
+    return _reason_page(
+        request,
+        planned,
+        form=form,
+        title=_("Withdraw the planned call"),
+        intro=_("Members of %(category)s will no longer see it in their planned calls.")
+        % {"category": planned.category.title},
+        button=_("Withdraw the planned call"),
+        back=(reverse("competitions:buyer-calls"), _("Back to your calls")),
+    )
 
 
 @login_required
@@ -368,18 +401,30 @@ def call_publish(request: AuthedRequest, call_id: int) -> HttpResponse:
 
 def _reason_page(
     request: HttpRequest,
-    call: Call,
+    call: Call | PlannedCall,
     *,
     form: ReasonForm,
     title: str,
     intro: str,
     button: str,
     template: str = "competitions/reason.html",
+    back: tuple[str, str] | None = None,
 ) -> HttpResponse:
+    """A page asking why, before an action that ends something; ``back`` is the link
+    (address, text) out of it, the call's page unless given."""
+    back_url, back_text = back or (reverse("competitions:call-detail", args=[call.pk]), "")
     return render(
         request,
         template,
-        {"title": title, "call": call, "form": form, "intro": intro, "button": button},
+        {
+            "title": title,
+            "call": call,
+            "form": form,
+            "intro": intro,
+            "button": button,
+            "back_url": back_url,
+            "back_text": back_text,
+        },
     )
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -36,6 +37,7 @@ from opendps.competitions.models import Award, Call, TenderSubmission
 from opendps.contracts.models import Contract, MetricKind, PerformanceRecord, Rating
 from opendps.core import clock
 from opendps.core.errors import NotFound, RuleViolation
+from opendps.core.models import AuditChainHead
 from opendps.insights.forecast import add_months
 from opendps.insights.selectors.common import (
     HISTORY_MONTHS,
@@ -634,10 +636,34 @@ def _performance(market: Market, categories: list[Category]) -> list[Performance
     return result
 
 
+# A market's health reads all its calls, tenders, awards and contracts: ~0.3 s of SQL at
+# DWP's scale, ~1 s at ten times it. The figures change only when something is written
+# (every write records an audit event, which advances the chain's sequence) or as time
+# passes, so one computation serves every request for the same market, chain sequence and
+# minute (BENCHMARKS.md H14). The key makes an entry unreachable once anything changes.
+HEALTH_CACHE_SECONDS = 120
+HEALTH_CACHE_VERSION = 1
+
+
+def _health_key(market_id: int, now: datetime) -> str:
+    sequence = AuditChainHead.objects.filter(id=1).values_list("sequence", flat=True).first()
+    minute = now.astimezone(UTC).strftime("%Y%m%d%H%M")
+    return f"insights:market-health:{HEALTH_CACHE_VERSION}:{market_id}:{sequence or 0}:{minute}"
+
+
 def market_health(actor: Any, *, market_id: int) -> MarketHealth:
     """Every market-health figure for one market of the actor's authority."""
     market = market_for_health(actor, market_id=market_id)
     now = clock.now()
+    key = _health_key(market.pk, now)
+    health = cache.get(key)
+    if health is None:
+        health = _market_health(market, now)
+        cache.set(key, health, HEALTH_CACHE_SECONDS)
+    return health
+
+
+def _market_health(market: Market, now: datetime) -> MarketHealth:
     months = _window(market, month_of(now))
     categories = list(Category.objects.filter(market=market).order_by("position", "pk"))
     winnings = _winnings(market)

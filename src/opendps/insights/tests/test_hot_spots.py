@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from opendps.competitions import services as competition_services
 from opendps.core.calendar import LONDON
+from opendps.core.errors import NotFound
 from opendps.insights import forecast
 from opendps.insights.tables import PAGE_ROWS, Column, Kind, Table, format_cell
 from opendps.insights.tests.scenario import build, viewing
@@ -234,3 +235,37 @@ def test_cells_read_as_djangos_number_and_date_formats_wrote_them(language):
     assert format_cell(date(2026, 11, 25), Kind.DATE) == "25 November 2026"
     with translation.override("cy"):
         assert format_cell(date(2026, 11, 25), Kind.DATE) == "25 Tachwedd 2026"
+
+
+# --- market health: one computation per market, chain sequence and minute -----------------
+
+
+def test_market_health_is_computed_once_until_something_changes(people, monkeypatch):
+    from opendps.insights.selectors import market as market_selectors
+    from opendps.insights.tests.scenario import build, viewing
+    from opendps.insights.tests.test_views import _more_calls
+
+    scenario = build(people)
+    computed: list[int] = []
+    real = market_selectors._market_health
+
+    def counting(market, now):
+        computed.append(market.pk)
+        return real(market, now)
+
+    monkeypatch.setattr(market_selectors, "_market_health", counting)
+    read = lambda: market_selectors.market_health(  # noqa: E731
+        people.commissioner, market_id=scenario.market.pk
+    )
+    with viewing():
+        first = read()
+        second = read()
+    assert computed == [scenario.market.pk] and second.bids == first.bids
+    _more_calls(people, scenario, 1)  # writes: the audit chain moves on
+    with viewing():
+        third = read()
+    assert len(computed) == 2
+    assert sum(b.calls for b in third.bids) > sum(b.calls for b in first.bids)
+    # Another authority's people are refused before any cache is read.
+    with viewing(), pytest.raises(NotFound):
+        market_selectors.market_health(people.other_buyer, market_id=scenario.market.pk)

@@ -299,3 +299,60 @@ def world(people: Any) -> World:
 def _fixed_prefix(settings: Any) -> None:
     settings.OPENDPS_OCID_PREFIX = "ocds-test01"
     settings.SITE_URL = "https://opendps.example"
+
+
+# --- notices due -----------------------------------------------------------------------
+
+
+def end_of(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 23, 59, 59, 999999, tzinfo=LONDON)
+
+
+@dataclass
+class Notices:
+    pcr_call: Call
+    pa_call: Call
+    light_touch_call: Call
+    rapid_call: Call
+
+
+@pytest.fixture
+def calls(people: Any) -> Notices:
+    """A PCR award, a PA 2023 contract, a light-touch contract and a rapid call's contract,
+    around Easter 2027: one notice of each kind due."""
+    supplier = (people.supplier_a, people.supplier_a_admin)
+    with at(2027, 2, 1):
+        pcr = make_market(people, title="PCR DPS")
+        pa = make_market(people, regime="pa2023_dynamic_market", title="PA market")
+        light = make_market(
+            people, regime="pa2023_dynamic_market", title="Care market", light_touch=True
+        )
+        for market in (pcr, pa, light):
+            member_suppliers(people, market, supplier)
+    deadline = datetime(2027, 3, 15, 9, tzinfo=LONDON)
+    with at(2027, 3, 4):
+        pcr_call = make_call(people, pcr, title="PCR call", deadline=deadline)
+        pa_call = make_call(people, pa, title="PA call", deadline=deadline)
+        light_call = make_call(people, light, title="Light-touch call", deadline=deadline)
+    with at(2027, 3, 10):
+        for call in (pcr_call, pa_call, light_call):
+            tender(people, call)
+    for call in (pcr_call, pa_call, light_call):
+        evaluate_and_award(people, call, {people.supplier_a: 3})  # 15 March, 09:01
+    # PA standstill: 8 working days beginning with Mon 15 March, skipping 17 March (a bank
+    # holiday in Northern Ireland, so not a working day anywhere under the Act).
+    assert Award.objects.get(call=pa_call).standstill_ends_at == end_of(2027, 3, 25)
+    with at(2027, 3, 26, 10):  # Good Friday
+        competition_services.contract_conclude(actor=people.buyer, call=pa_call)
+    # A light-touch contract has no mandatory standstill: it was made at the award.
+    with at(2027, 3, 25, 10):
+        rapid = make_call(
+            people,
+            light,
+            title="Rapid call",
+            rapid=True,
+            deadline=datetime(2027, 3, 26, 9, tzinfo=LONDON),
+        )
+        tender(people, rapid)
+    evaluate_and_award(people, rapid, {people.supplier_a: 3})  # Good Friday: no standstill
+    return Notices(pcr_call, pa_call, light_call, rapid)

@@ -4,6 +4,7 @@ Python profile of each endpoint measured by bench/http_reads.py, run once in-pro
 
     .venv/bin/python bench/queries.py --scale 1
     .venv/bin/python bench/queries.py --scale 10 --only api_buyer_calls --explain 3
+    .venv/bin/python bench/queries.py --scale 1 --cold-cache   # what the app's cache hides
 
 Uses Django's test client on the bench database (no server, no network), with the same
 identities as bench/http_reads.py. Writes var/bench/results/queries-s<scale>.json.
@@ -44,6 +45,11 @@ def main() -> None:
         "--profile", type=int, default=12, help="top N functions by cumulative time"
     )
     parser.add_argument("--timeout", type=int, default=120, help="statement timeout, seconds")
+    parser.add_argument(
+        "--cold-cache",
+        action="store_true",
+        help="clear Django's cache after the warm-up request: measure what the cache serves",
+    )
     args = parser.parse_args()
     url = args.database_url or common.database_url_for(args.scale)
     common.django_setup(url + f"?options=-c%20statement_timeout%3D{args.timeout * 1000}")
@@ -80,6 +86,10 @@ def main() -> None:
             )
             connection.close()
             continue
+        if args.cold_cache:
+            from django.core.cache import cache
+
+            cache.clear()
         profiler = cProfile.Profile()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -135,7 +145,8 @@ def main() -> None:
             print(f"   slow {p['time_s'] * 1000:.0f} ms: {p['sql'][:400]}")
             print("     " + "\n     ".join(p["plan"].splitlines()[:14]))
     common.RESULTS.mkdir(parents=True, exist_ok=True)
-    path = common.RESULTS / f"queries-s{common.scale_slug(args.scale)}.json"
+    cold = "-cold" if args.cold_cache else ""
+    path = common.RESULTS / f"queries-s{common.scale_slug(args.scale)}{cold}.json"
     path.write_text(json.dumps(out, indent=2))
     print()
     print(

@@ -42,7 +42,7 @@ from opendps.membership.models import CategoryMember
 from opendps.testing.factories import TINY_PDF, make_call, make_market, member_suppliers, tender
 from opendps.testing.fixtures import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_day")]
 
 ROLES = [
     "authority_admin",
@@ -79,13 +79,6 @@ DEADLINE_PASSED = "The deadline for tenders has passed: tenders are no longer ac
 SECOND_OFFICER = (
     "This market needs two different officers to open tenders: a second officer must approve."
 )
-
-
-@pytest.fixture(autouse=True)
-def fixed_day():
-    """A fixed date inside the PCR 2015 regime's life (DPSs may run to 23 Feb 2029)."""
-    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=LONDON), tick=True):
-        yield
 
 
 def person(people: Any, role: str) -> Any:

@@ -4,7 +4,7 @@ query count that does not grow with the number of calls (BENCHMARKS.md H3–H6).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,19 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from opendps.competitions import services
 from opendps.competitions.models import Call
 from opendps.competitions.tests.test_views import scores_for
-from opendps.core.calendar import LONDON
 from opendps.testing.factories import make_call, market_with_both_suppliers, tender
 from opendps.testing.fixtures import client_for
 
-pytestmark = pytest.mark.django_db
-
-START = datetime(2027, 3, 1, 9, tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def fixed_day():
-    with time_machine.travel(START, tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_day")]
 
 
 @pytest.fixture

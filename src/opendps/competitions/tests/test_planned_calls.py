@@ -3,28 +3,20 @@ stop seeing it; nobody else can; a refusal changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from opendps.competitions import selectors, services
 from opendps.competitions.models import PlannedCall
-from opendps.core.calendar import LONDON
 from opendps.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from opendps.core.events import AuditEventType
 from opendps.core.models import AuditEvent
 from opendps.testing.factories import market_with_both_suppliers
 from opendps.testing.fixtures import client_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fixed_day():
-    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=LONDON), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_day")]
 
 
 @pytest.fixture

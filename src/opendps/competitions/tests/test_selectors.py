@@ -4,7 +4,7 @@ live ones."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,17 +14,10 @@ from opendps.competitions import selectors, services
 from opendps.competitions.models import PlannedCall
 from opendps.competitions.tests.test_views import live, score_and_award
 from opendps.core import clock
-from opendps.core.calendar import LONDON
 from opendps.core.errors import NotFound
 from opendps.testing.factories import make_call, market_with_both_suppliers, tender
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fixed_day():
-    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=LONDON), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_day")]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from opendps.membership.models import CategoryMember
 from opendps.testing.factories import TINY_PDF, make_call, make_market, member_suppliers, tender
 from opendps.testing.fixtures import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_day")]
 
 ROLES = [
     "anonymous",
@@ -56,13 +56,6 @@ SIGN_IN = 302
 QUALITY_MARKER = "UNIQUE-QUALITY-ANSWER-5521"
 SOCIAL_MARKER = "UNIQUE-SOCIAL-VALUE-9911"
 PRICE_MARKER = "87654.32"
-
-
-@pytest.fixture(autouse=True)
-def fixed_day():
-    """A fixed Monday, away from bank holidays and clock changes, with the clock running."""
-    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=LONDON), tick=True):
-        yield
 
 
 def client_as(people: Any, role: str) -> Any:

@@ -34,10 +34,6 @@ URGENT_WITHIN = timedelta(hours=24)
 FEEDBACK_NEW_FOR = timedelta(days=14)
 
 
-def _when(moment: object) -> str:
-    return datetime_text(moment)
-
-
 def in_status(calls: QuerySet[Call], *statuses: CallStatus) -> QuerySet[Call]:
     """Calls in any of ``statuses``, filtered on the timestamps rather than on the status
     annotation, so the database can use their indexes."""
@@ -90,7 +86,8 @@ def buyer_actions(request: HttpRequest) -> list[NextAction]:
                 % {"count": waiting, "title": call.title},
                 _url("call-detail", call.pk),
                 _("Every invited supplier gets the answer."),
-                due=_("questions close %(when)s") % {"when": _when(call.clarification_deadline)},
+                due=_("questions close %(when)s")
+                % {"when": datetime_text(call.clarification_deadline)},
                 urgent=call.clarification_deadline - now < URGENT_WITHIN,
             )
         )
@@ -101,7 +98,7 @@ def buyer_actions(request: HttpRequest) -> list[NextAction]:
                 _("Standstill running on %(title)s") % {"title": call.title},
                 _url("award", call.pk),
                 _("Enter into the contract once the standstill period has ended."),
-                due=_("ends %(when)s") % {"when": _when(call.award.standstill_ends_at)},
+                due=_("ends %(when)s") % {"when": datetime_text(call.award.standstill_ends_at)},
             )
         )
     for call in (
@@ -166,7 +163,7 @@ def supplier_actions(request: HttpRequest) -> list[NextAction]:
             _("Tender for %(title)s") % {"title": call.title},
             _url("call-detail", call.pk),
             call.buyer.name,
-            due=_("deadline %(when)s") % {"when": _when(call.deadline)},
+            due=_("deadline %(when)s") % {"when": datetime_text(call.deadline)},
             urgent=call.deadline - now < URGENT_WITHIN,
         )
         for call in in_status(invited, CallStatus.OPEN)

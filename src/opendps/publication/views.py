@@ -29,6 +29,7 @@ from opendps.publication.selectors import MAX_LIMIT, Cursor
 from opendps.regimes import RegimeCode
 from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest
+from opendps.web.pagination import paginate
 
 DEFAULT_LIMIT = 100
 SINCE_INVALID = gettext_lazy(
@@ -134,12 +135,15 @@ def _notices_page(
     grouped = request.GET.get("grouped") == "1"
     regimes = {str(code): str(label) for code, label in RegimeCode.choices}
     failed = (form["kind"].value(), str(form["call_id"].value())) if form else None
+    # An authority that has not recorded its notices for a while may have thousands due.
+    listing = paginate(request, notices.notice_list_due(request.user, grouped_quarterly=grouped))
     return render(
         request,
         "publication/notices_due.html",
         {
             "title": _("Notices due"),
-            "notices": notices.notice_list_due(request.user, grouped_quarterly=grouped),
+            "notices": listing.rows,
+            "listing": listing,
             "grouped": grouped,
             "regimes": regimes,
             "form": form,
@@ -186,4 +190,5 @@ def notice_record(request: AuthedRequest) -> HttpResponse:
         _("%(notice)s recorded as published on Find a Tender (%(reference)s).")
         % {"notice": kind.label, "reference": form.cleaned_data["reference"].strip()},
     )
-    return redirect(reverse("publication:notices-due"))
+    grouped = "?grouped=1" if request.GET.get("grouped") == "1" else ""
+    return redirect(reverse("publication:notices-due") + grouped)

@@ -178,3 +178,23 @@ def test_the_api_records_a_notice(people, calls, api_client_for):
     assert blank.status_code in (409, 422)
     assert other.status_code == 404 and "detail" in other.json()
     assert "PA call" not in {notice["call_title"] for notice in due}
+
+
+def test_a_long_list_of_notices_comes_in_pages(people, calls, monkeypatch):
+    monkeypatch.setattr("opendps.web.pagination.PER_PAGE", 3)
+    with at(2027, 4, 20):
+        buyer = client_for(people.buyer)
+        first = buyer.get("/notices").content.decode()
+        second = buyer.get("/notices?page=2").content.decode()
+    assert "Showing 1 to 3 of 4" in first and "Showing 4 to 4 of 4" in second
+    assert first.count("Record as published") == 3 and second.count("Record as published") == 1
+
+
+def test_recording_from_the_grouped_view_returns_to_it(people, calls):
+    with at(2027, 4, 20):
+        buyer = client_for(people.buyer)
+        response = buyer.post(
+            "/notices/record?grouped=1",
+            {"kind": "award_notice", "call_id": calls.pcr_call.pk, "reference": REFERENCE},
+        )
+    assert response.status_code == 302 and response["Location"] == "/notices?grouped=1"

@@ -30,9 +30,11 @@ from opendps.insights.tables import (
 )
 
 
-def _kind_label(kind: str) -> str:
-    labels = {"price": _("Price"), "quality": _("Quality"), "social_value": _("Social value")}
-    return labels.get(kind, kind)
+def _kind_labels() -> dict[str, str]:
+    """Criterion kinds in the request's language, translated once per table (a table of
+    points has a row per criterion of every call: translating per row cost more than the
+    rest of the page)."""
+    return {"price": _("Price"), "quality": _("Quality"), "social_value": _("Social value")}
 
 
 def _pct(value: Decimal | None) -> str:
@@ -103,6 +105,7 @@ def _results_section(insight: SupplierInsight) -> Section:
         ],
         empty=_("No results yet."),
     )
+    kinds = _kind_labels()
     points = Table(
         key="points",
         title=_("Your points against the winner's, criterion by criterion"),
@@ -121,7 +124,7 @@ def _results_section(insight: SupplierInsight) -> Section:
                 c.decided_on,
                 c.title,
                 k.name,
-                _kind_label(k.kind),
+                kinds.get(k.kind, k.kind),
                 k.weight,
                 k.your_points,
                 k.winner_points,
@@ -214,6 +217,7 @@ def _criteria_section(insight: SupplierInsight) -> Section:
             "gap": format_cell(worst.average_gap, Kind.DECIMAL),
             "calls": worst.calls,
         }
+    kinds = _kind_labels()
     table = Table(
         key="gaps",
         title=_("Average gap to the winner by criterion, in calls you did not win"),
@@ -225,7 +229,7 @@ def _criteria_section(insight: SupplierInsight) -> Section:
             Column("largest_gap", _("Largest gap"), Kind.DECIMAL),
         ],
         rows=[
-            (g.name, _kind_label(g.kind), g.calls, g.average_gap, g.largest_gap)
+            (g.name, kinds.get(g.kind, g.kind), g.calls, g.average_gap, g.largest_gap)
             for g in insight.gaps
         ],
         empty=_("No calls lost on points yet."),

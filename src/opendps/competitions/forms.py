@@ -24,7 +24,7 @@ from opendps.competitions.services.calls import CLARIFICATION_BEFORE_DEADLINE
 from opendps.competitions.services.tenders import MAX_DOCUMENTS
 from opendps.core.calendar import LONDON
 from opendps.core.errors import DomainError
-from opendps.markets.forms import DateField
+from opendps.markets.forms import DateField, DateInput
 
 T = TypeVar("T")
 
@@ -108,44 +108,17 @@ class TimeField(forms.CharField):
         return parse_time(text)
 
 
-class MonthInput(forms.MultiWidget):
+class MonthInput(DateInput):
     """Two boxes (month, year) named ``<name>_month`` and ``<name>_year``."""
 
-    def __init__(self) -> None:
-        super().__init__({"month": forms.TextInput, "year": forms.TextInput})
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.month, value.year]
-        return [None, None]
+    parts = ("month", "year")
 
 
-class MonthField(forms.Field):
+class MonthField(DateField):
     """The first day of a month typed as month and year."""
 
     widget = MonthInput
     default_error_messages = {"invalid": MONTH_INVALID}
-
-    def to_python(self, value: Any) -> date | None:
-        if isinstance(value, date):
-            return value
-        parts = [str(part or "").strip() for part in (value or [])]
-        if not any(parts):
-            return None
-        try:
-            month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError(year)
-            return date(year, month, 1)
-        except (TypeError, ValueError):
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def prepare_value(self, value: Any) -> list[str]:
-        if isinstance(value, date):
-            return [str(value.month), str(value.year)]
-        if isinstance(value, list | tuple) and len(value) == 2:
-            return ["" if part is None else str(part) for part in value]
-        return ["", ""]
 
 
 def _required(message: Any) -> dict[str, Any]:

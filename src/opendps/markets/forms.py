@@ -32,46 +32,51 @@ PA_ONLY = ("assessment_working_days", "supplier_fee_percent")
 
 
 class DateInput(forms.MultiWidget):
-    """Three text boxes (day, month, year) named ``<name>_day``, ``_month``, ``_year``."""
+    """Text boxes named ``<name>_<part>``, one per part: day, month and year."""
+
+    parts: tuple[str, ...] = ("day", "month", "year")
 
     def __init__(self) -> None:
-        super().__init__(
-            {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
-        )
+        super().__init__({part: forms.TextInput for part in self.parts})
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
+            return [getattr(value, part) for part in self.parts]
+        return [None] * len(self.parts)
 
 
 class DateField(forms.Field):
-    """A calendar date from a GOV.UK date input."""
+    """A calendar date from a GOV.UK date input (the first of the month when the widget
+    asks for no day)."""
 
     widget = DateInput
     default_error_messages = {"invalid": DATE_INVALID}
 
+    def _parts(self) -> tuple[str, ...]:
+        return self.widget.parts  # type: ignore[attr-defined, no-any-return]
+
     def to_python(self, value: Any) -> date | None:
         if isinstance(value, date):
             return value
-        parts = [str(part or "").strip() for part in (value or [])]
-        if not any(parts):
+        typed = [str(part or "").strip() for part in (value or [])]
+        if not any(typed):
             return None
         try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError(year)
-            return date(year, month, day)
+            numbers = dict(zip(self._parts(), (int(part) for part in typed), strict=True))
+            if numbers["year"] < 1000:
+                raise ValueError(numbers["year"])
+            return date(numbers["year"], numbers["month"], numbers.get("day", 1))
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def prepare_value(self, value: Any) -> list[str]:
-        """What the three boxes show: the typed text, or the parts of a date."""
+        """What the boxes show: the typed text, or the parts of a date."""
+        parts = self._parts()
         if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        if isinstance(value, list | tuple) and len(value) == 3:
+            return [str(getattr(value, part)) for part in parts]
+        if isinstance(value, list | tuple) and len(value) == len(parts):
             return ["" if part is None else str(part) for part in value]
-        return ["", "", ""]
+        return [""] * len(parts)
 
 
 def start_of_london_day(day: date) -> datetime:

@@ -3,6 +3,8 @@ the supplier's view), publishing, cancelling, closing, questions and opening the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -159,32 +161,25 @@ def planned_call_announce(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def planned_call_withdraw(request: AuthedRequest, planned_id: int) -> HttpResponse:
     planned = selectors.planned_call_get(request.user, planned_id=planned_id)
-    form = ReasonForm(
-        _posted(request),
-        label=_("Why is the call no longer planned?"),
-        hint=_("Kept with the announcement's record; members stop seeing the planned call."),
-    )
-    if request.method == "POST" and form.is_valid():
-        withdrawn = call_service(
-            form,
-            lambda: services.planned_call_withdraw(
-                actor=request.user, planned=planned, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if withdrawn is not None:
-            messages.success(
-                request, _("%(title)s is no longer planned.") % {"title": planned.title}
-            )
-            return redirect("competitions:buyer-calls")
-    return _reason_page(
-        request,
-        planned,
-        form=form,
+    calls_page = reverse("competitions:buyer-calls")
+    page = ReasonPage(
         title=_("Withdraw the planned call"),
         intro=_("Members of %(category)s will no longer see it in their planned calls.")
         % {"category": planned.category.title},
         button=_("Withdraw the planned call"),
-        back=(reverse("competitions:buyer-calls"), _("Back to your calls")),
+        label=_("Why is the call no longer planned?"),
+        hint=_("Kept with the announcement's record; members stop seeing the planned call."),
+        done=_("%(title)s is no longer planned.") % {"title": planned.title},
+        done_url=calls_page,
+        back=(calls_page, _("Back to your calls")),
+    )
+    return _reasoned_action(
+        request,
+        planned,
+        page,
+        lambda reason: services.planned_call_withdraw(
+            actor=request.user, planned=planned, reason=reason
+        ),
     )
 
 
@@ -399,29 +394,40 @@ def call_publish(request: AuthedRequest, call_id: int) -> HttpResponse:
     )
 
 
-def _reason_page(
-    request: HttpRequest,
-    call: Call | PlannedCall,
-    *,
-    form: ReasonForm,
-    title: str,
-    intro: str,
-    button: str,
-    template: str = "competitions/reason.html",
-    back: tuple[str, str] | None = None,
+@dataclass(frozen=True)
+class ReasonPage:
+    """The words of a page that asks why before an action that ends something."""
+
+    title: str
+    intro: str
+    button: str
+    label: str
+    hint: str
+    done: str  # the confirmation shown afterwards
+    done_url: str
+    back: tuple[str, str] | None = None  # (address, text); the call's page by default
+
+
+def _reasoned_action(
+    request: HttpRequest, subject: Call | PlannedCall, page: ReasonPage, act: Callable[[str], Any]
 ) -> HttpResponse:
-    """A page asking why, before an action that ends something; ``back`` is the link
-    (address, text) out of it, the call's page unless given."""
-    back_url, back_text = back or (reverse("competitions:call-detail", args=[call.pk]), "")
+    """Ask for the reason; on a valid POST run ``act(reason)`` (a service) and confirm, or
+    show the refusal on the same page, having changed nothing."""
+    form = ReasonForm(_posted(request), label=page.label, hint=page.hint)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and call_service(form, lambda: act(form.cleaned_data["reason"])) is not None:
+        messages.success(request, page.done)
+        return redirect(page.done_url)
+    back_url, back_text = page.back or (reverse("competitions:call-detail", args=[subject.pk]), "")
     return render(
         request,
-        template,
+        "competitions/reason.html",
         {
-            "title": title,
-            "call": call,
+            "title": page.title,
+            "call": subject,
             "form": form,
-            "intro": intro,
-            "button": button,
+            "intro": page.intro,
+            "button": page.button,
             "back_url": back_url,
             "back_text": back_text,
         },
@@ -432,28 +438,20 @@ def _reason_page(
 @require_http_methods(["GET", "POST"])
 def call_cancel(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
-    form = ReasonForm(
-        _posted(request),
-        label=_("Why are you cancelling the call?"),
-        hint=_("Every invited supplier is sent this reason."),
-    )
-    if request.method == "POST" and form.is_valid():
-        cancelled = call_service(
-            form,
-            lambda: services.call_cancel(
-                actor=request.user, call=call, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if cancelled is not None:
-            messages.success(request, _("The call is cancelled and the suppliers have been told."))
-            return redirect("competitions:call-detail", call.pk)
-    return _reason_page(
-        request,
-        call,
-        form=form,
+    page = ReasonPage(
         title=_("Cancel %(title)s") % {"title": call.title},
         intro=_("Cancelling ends the call without an award. Any tenders stay sealed."),
         button=_("Cancel the call"),
+        label=_("Why are you cancelling the call?"),
+        hint=_("Every invited supplier is sent this reason."),
+        done=_("The call is cancelled and the suppliers have been told."),
+        done_url=reverse("competitions:call-detail", args=[call.pk]),
+    )
+    return _reasoned_action(
+        request,
+        call,
+        page,
+        lambda reason: services.call_cancel(actor=request.user, call=call, reason=reason),
     )
 
 
@@ -461,30 +459,22 @@ def call_cancel(request: AuthedRequest, call_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_close(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
-    form = ReasonForm(
-        _posted(request),
-        label=_("Why is no tender compliant?"),
-        hint=_("Every bidder is sent this reason."),
-    )
-    if request.method == "POST" and form.is_valid():
-        closed = call_service(
-            form,
-            lambda: services.call_close_no_compliant(
-                actor=request.user, call=call, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if closed is not None:
-            messages.success(
-                request, _("The call is closed without an award and the bidders have been told.")
-            )
-            return redirect("competitions:call-detail", call.pk)
-    return _reason_page(
-        request,
-        call,
-        form=form,
+    page = ReasonPage(
         title=_("Close %(title)s with no compliant tender") % {"title": call.title},
         intro=_("Do this when every tender has been excluded as non-compliant."),
         button=_("Close the call"),
+        label=_("Why is no tender compliant?"),
+        hint=_("Every bidder is sent this reason."),
+        done=_("The call is closed without an award and the bidders have been told."),
+        done_url=reverse("competitions:call-detail", args=[call.pk]),
+    )
+    return _reasoned_action(
+        request,
+        call,
+        page,
+        lambda reason: services.call_close_no_compliant(
+            actor=request.user, call=call, reason=reason
+        ),
     )
 
 

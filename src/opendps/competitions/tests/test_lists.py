@@ -147,8 +147,9 @@ def test_evaluator_sees_where_they_are_on_each_call(people, being_evaluated):
     ]
     # Another evaluator's progress is not theirs: the commissioner has started nothing.
     other = client_for(people.commissioner).get("/evaluation")
-    if other.status_code == 200:
-        assert "Submitted" not in other.content.decode()
+    assert other.status_code == 200
+    assert "Submitted" not in other.content.decode()
+    assert other.content.decode().count("Not started") == 4
 
 
 def test_evaluator_list_costs_the_same_queries_whatever_its_length(people, being_evaluated):

@@ -1,4 +1,4 @@
-"""Every change to applications, category membership, declarations and debarment."""
+"""Applying to join a category, withdrawing, and the evaluator's assessment."""
 
 from __future__ import annotations
 
@@ -7,19 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
-from opendps.accounts.models import Organisation, Role, User
+from opendps.accounts.models import Organisation, User
 from opendps.core import clock
 from opendps.core.audit import audit_record
 from opendps.core.errors import (
     Conflict,
-    NotFound,
     NotPermitted,
     RuleViolation,
     full_clean_or_refuse,
@@ -34,61 +30,36 @@ from opendps.markets.questionnaire import (
     mandatory_exclusion_failed,
     questionnaire_parse,
 )
-from opendps.markets.questionnaire import (
-    Outcome as QuestionOutcome,
-)
 from opendps.markets.status import MarketStatus, market_status
 from opendps.membership.models import (
     Application,
     ApplicationDocument,
     CategoryMember,
-    Debarment,
-    DeclarationRequest,
     Outcome,
+)
+from opendps.membership.services.common import (
+    ALREADY_APPLIED,
+    ALREADY_DECIDED,
+    ALREADY_EXTENDED,
+    ALREADY_MEMBER,
+    APPLY_ROLES,
+    ASSESS_ROLES,
+    CANNOT_ADMIT_FAILED,
+    CATEGORY_NOT_IN_MARKET,
+    DEBARRED,
+    MARKET_NOT_OPEN,
+    NO_CATEGORY_CHOSEN,
+    NOT_A_SUPPLIER,
+    REASON_PER_FAILED_QUESTION,
+    REJECT_NEEDS_A_REASON,
+    UNKNOWN_QUESTION,
+    UPLOAD_NOT_A_FILE_QUESTION,
+    _supplier_contacts,
+    is_debarred,
 )
 from opendps.membership.uploads import upload_check
 from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
-
-APPLY_ROLES = frozenset({Role.SUPPLIER_ADMIN, Role.BID_WRITER})
-ASSESS_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
-MANAGE_ROLES = frozenset({Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
-
-NOT_A_SUPPLIER = _("Only a supplier organisation can apply to join a market.")
-MARKET_NOT_OPEN = _("This market is not open for applications.")
-NO_CATEGORY_CHOSEN = _("Choose at least one category to apply to.")
-CATEGORY_NOT_IN_MARKET = _("That category is not part of this market.")
-ALREADY_APPLIED = _("You already have an application waiting for a decision in %(category)s.")
-ALREADY_MEMBER = _("You are already a member of %(category)s.")
-DEBARRED = _("A supplier on the debarment list cannot be admitted.")
-ALREADY_DECIDED = _("This application has already been decided.")
-REASON_PER_FAILED_QUESTION = _("Give a reason for each failed question: %(questions)s.")
-REJECT_NEEDS_A_REASON = _("Give at least one reason for rejecting the application.")
-CANNOT_ADMIT_FAILED = _(
-    "The application fails %(questions)s, which is a mandatory exclusion ground or a "
-    "condition of membership: it cannot be admitted."
-)
-UNKNOWN_QUESTION = _("There is no question '%(question)s' in this application.")
-REASON_REQUIRED = _("Give a reason.")
-ALREADY_EXTENDED = _("The assessment period has already been extended.")
-MEMBER_REMOVED = _("This member has already been removed.")
-NOT_SUSPENDED = _("This member is not suspended.")
-ALREADY_SUSPENDED = _("This member is already suspended.")
-DECLARATION_PENDING = _("A renewed self-declaration is already waiting for an answer.")
-DECLARATION_ANSWERED = _("This declaration has already been answered.")
-UPLOAD_NOT_A_FILE_QUESTION = _("'%(question)s' is not a question that takes a file.")
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def is_debarred(supplier: Organisation, now: datetime | None = None) -> bool:
-    now = now or clock.now()
-    match = Q(supplier=supplier)
-    if supplier.registration_number:
-        match |= Q(registration_number__iexact=supplier.registration_number)
-    live = Q(lifted_at__isnull=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-    return Debarment.objects.filter(match & live).exists()
 
 
 def _assessment_due(application: Application, market: Market) -> datetime:
@@ -256,14 +227,6 @@ def _store(
         },
     )
     return application
-
-
-def _supplier_contacts(supplier: Organisation) -> list[str]:
-    return list(
-        supplier.memberships.filter(role__in=[Role.SUPPLIER_ADMIN, Role.BID_WRITER])
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
 
 
 def _lock_application(application: Application) -> Application:
@@ -441,262 +404,3 @@ def first_period_applications_all_assessed(market: Market) -> bool:
         decided_at__isnull=True,
         withdrawn_at__isnull=True,
     ).exists()
-
-
-# --- members ------------------------------------------------------------------------------
-
-
-def _lock_member(member: CategoryMember) -> CategoryMember:
-    return (
-        CategoryMember.objects.select_for_update()
-        .select_related("market", "market__authority", "category", "supplier")
-        .get(pk=member.pk)
-    )
-
-
-def _reason(reason: str) -> str:
-    if not reason or not reason.strip():
-        raise RuleViolation(REASON_REQUIRED, code="reason_required")
-    return reason.strip()
-
-
-@transaction.atomic(durable=True)
-def member_suspend(*, actor: User, member: CategoryMember, reason: str) -> CategoryMember:
-    member = _lock_member(member)
-    permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
-    if member.removed_at is not None:
-        raise Conflict(MEMBER_REMOVED)
-    if member.suspended_at is not None:
-        raise Conflict(ALREADY_SUSPENDED)
-    member.suspended_at = clock.now()
-    member.suspension_reason = _reason(reason)
-    member.save(update_fields=["suspended_at", "suspension_reason"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.MEMBER_SUSPENDED,
-        subject=member,
-        organisation_id=member.market.authority_id,
-        data={"supplier_id": member.supplier_id, "reason": member.suspension_reason},
-    )
-    email_send_on_commit(
-        to=_supplier_contacts(member.supplier),
-        template="member_suspended",
-        context={"member": member},
-    )
-    return member
-
-
-@transaction.atomic(durable=True)
-def member_reinstate(*, actor: User, member: CategoryMember, reason: str) -> CategoryMember:
-    member = _lock_member(member)
-    permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
-    if member.suspended_at is None:
-        raise Conflict(NOT_SUSPENDED)
-    previous = member.suspension_reason
-    member.suspended_at = None
-    member.suspension_reason = ""
-    member.save(update_fields=["suspended_at", "suspension_reason"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.MEMBER_REINSTATED,
-        subject=member,
-        organisation_id=member.market.authority_id,
-        data={"reason": _reason(reason), "suspension_reason": previous},
-    )
-    return member
-
-
-@transaction.atomic(durable=True)
-def member_remove(
-    *, actor: User, member: CategoryMember, reason: str, exclusion: bool = False
-) -> CategoryMember:
-    """Remove a member for good; PA 2023 s 37 removals for exclusion are reported."""
-    member = _lock_member(member)
-    market = member.market
-    permissions.require_role(actor, market.authority, MANAGE_ROLES)
-    if member.removed_at is not None:
-        raise Conflict(MEMBER_REMOVED)
-    now = clock.now()
-    member.removed_at = now
-    member.removal_reason = _reason(reason)
-    regime = get_regime(market.regime, market.validity_starts_at)
-    report = exclusion and regime.removal_reported_to_authority
-    if report:
-        member.removal_reported_at = now
-    member.save(update_fields=["removed_at", "removal_reason", "removal_reported_at"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.MEMBER_REMOVED,
-        subject=member,
-        organisation_id=market.authority_id,
-        data={
-            "supplier_id": member.supplier_id,
-            "reason": member.removal_reason,
-            "reported": report,
-        },
-    )
-    email_send_on_commit(
-        to=_supplier_contacts(member.supplier),
-        template="member_removed",
-        context={"member": member},
-    )
-    if report:
-        email_send_on_commit(
-            to=[settings.OPENDPS_EXCLUSION_REPORT_EMAIL],
-            template="removal_report",
-            context={"member": member, "market": market},
-        )
-    return member
-
-
-@transaction.atomic(durable=True)
-def declaration_request(*, actor: User, member: CategoryMember) -> DeclarationRequest:
-    """PCR 2015: ask a member for a renewed self-declaration, due in 5 working days.
-
-    A member whose declaration is overdue counts as suspended until it answers.
-    """
-    member = _lock_member(member)
-    market = member.market
-    permissions.require_role(actor, market.authority, MANAGE_ROLES)
-    if member.removed_at is not None:
-        raise Conflict(MEMBER_REMOVED)
-    if member.declarations.filter(answered_at__isnull=True).exists():
-        raise Conflict(DECLARATION_PENDING)
-    now = clock.now()
-    regime = get_regime(market.regime, market.validity_starts_at)
-    request = DeclarationRequest.objects.create(
-        member=member,
-        requested_by=actor,
-        requested_at=now,
-        due_at=regime.self_declaration_due(now, market.nation),
-    )
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.DECLARATION_REQUESTED,
-        subject=request,
-        organisation_id=market.authority_id,
-        data={"member_id": member.pk, "due": request.due_at.isoformat()},
-    )
-    email_send_on_commit(
-        to=_supplier_contacts(member.supplier),
-        template="declaration_requested",
-        context={"member": member, "request": request},
-    )
-    return request
-
-
-def declaration_questions(member: CategoryMember) -> list[dict[str, Any]]:
-    """The exclusion questions of the member's questionnaire: what a renewal re-asks."""
-    return [
-        q
-        for q in member.application.questionnaire.questions
-        if q.get("failure")
-        in {FailureMeaning.MANDATORY_EXCLUSION, FailureMeaning.DISCRETIONARY_EXCLUSION}
-        and q["kind"] != "file"
-    ]
-
-
-@transaction.atomic(durable=True)
-def declaration_answer(
-    *, actor: User, request: DeclarationRequest, answers: Mapping[str, Any]
-) -> DeclarationRequest:
-    request = (
-        DeclarationRequest.objects.select_for_update()
-        .select_related(
-            "member", "member__supplier", "member__market", "member__application__questionnaire"
-        )
-        .get(pk=request.pk)
-    )
-    member = request.member
-    permissions.require_role(actor, member.supplier, APPLY_ROLES)
-    if request.answered_at is not None:
-        raise Conflict(DECLARATION_ANSWERED)
-    questionnaire = questionnaire_parse({"questions": declaration_questions(member)})
-    clean = answers_clean(questionnaire, dict(answers), set())
-    request.answers = clean
-    request.assessment = assess(questionnaire, clean, set())
-    request.answered_at = clock.now()
-    request.answered_by = actor
-    request.save()
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.DECLARATION_ANSWERED,
-        subject=request,
-        organisation_id=member.supplier_id,
-        data={
-            "member_id": member.pk,
-            "late": request.answered_at > request.due_at,
-            "failed": failed_questions(request.assessment),
-        },
-    )
-    if failed_questions(request.assessment):
-        authority_people = member.market.authority.memberships.filter(
-            role__in=list(MANAGE_ROLES)
-        ).values_list("user__email", flat=True)
-        email_send_on_commit(
-            to=list(authority_people),
-            template="declaration_reports_ground",
-            context={"member": member, "request": request},
-        )
-    return request
-
-
-# --- debarment ----------------------------------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def debarment_add(
-    *,
-    actor: User,
-    name: str,
-    reason: str,
-    supplier: Organisation | None = None,
-    registration_number: str = "",
-    ends_at: datetime | None = None,
-) -> Debarment:
-    """Platform staff keep the debarment list; a listed supplier cannot be admitted."""
-    if not permissions.is_platform_staff(actor):
-        raise NotPermitted(_("Only platform staff can change the debarment list."))
-    debarment = Debarment(
-        supplier=supplier,
-        name=name.strip() or (supplier.name if supplier else ""),
-        registration_number=(
-            registration_number or (supplier.registration_number if supplier else "")
-        ).strip(),
-        reason=_reason(reason),
-        created_by=actor,
-        created_at=clock.now(),
-        ends_at=ends_at,
-    )
-    full_clean_or_refuse(debarment)
-    debarment.save()
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.DEBARMENT_ADDED,
-        subject=debarment,
-        organisation_id=supplier.pk if supplier else None,
-        data={"name": debarment.name, "registration_number": debarment.registration_number},
-    )
-    return debarment
-
-
-@transaction.atomic(durable=True)
-def debarment_lift(*, actor: User, debarment: Debarment, reason: str) -> Debarment:
-    if not permissions.is_platform_staff(actor):
-        raise NotPermitted(_("Only platform staff can change the debarment list."))
-    debarment = Debarment.objects.select_for_update().get(pk=debarment.pk)
-    if debarment.lifted_at is not None:
-        raise NotFound(_("That debarment is not in force."))
-    debarment.lifted_at = clock.now()
-    debarment.save(update_fields=["lifted_at"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.DEBARMENT_LIFTED,
-        subject=debarment,
-        organisation_id=debarment.supplier_id,
-        data={"reason": _reason(reason)},
-    )
-    return debarment
-
-
-__all__ = ["QuestionOutcome"]

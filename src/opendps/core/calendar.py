@@ -5,9 +5,16 @@ received at 23:30 UTC on 1 July (00:30 BST on 2 July) was received on 2 July. Al
 functions take and return timezone-aware datetimes and refuse naive ones.
 
 Working days are Monday to Friday except the bank holidays of a UK nation, substitute
-("observed") days included, as published by the ``holidays`` library. A nation is the
-authority's, except where a law counts bank holidays "in any part of the United Kingdom"
-(the Procurement Act 2023, s 123): pass ``uk_wide=True`` for that.
+("observed") days included. A nation is the authority's, except where a law counts bank
+holidays "in any part of the United Kingdom" (the Procurement Act 2023, s 123): pass
+``uk_wide=True`` for that.
+
+The bank holidays are GOV.UK's official lists (https://www.gov.uk/bank-holidays.json, kept in
+``core/data/bank-holidays.json`` and refreshed with ``opendps bank_holidays refresh``) for
+every year they cover, 2012 onwards, exactly: a one-off *public* holiday that is not a bank
+holiday (Scotland, 15 June 2026) is a working day. Only for years outside the published data
+do the recurring rules of the ``holidays`` library stand in, weekdays only, since GOV.UK
+lists the substitute day rather than the weekend day it replaces.
 
 Two ways of counting periods appear in the law, and each has its own function:
 
@@ -26,12 +33,14 @@ it is ``<=`` the returned datetime.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from opendps.core.bank_holidays import OfficialList, official_lists_load
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -45,7 +54,12 @@ class Nation(models.TextChoices):
 
 
 # England and Wales share one list of bank holidays (Banking and Financial Dealings Act
-# 1971, Schedule 1); the library calls it "ENG".
+# 1971, Schedule 1): GOV.UK calls it "england-and-wales", the library "ENG".
+_DIVISIONS = {
+    Nation.ENGLAND_AND_WALES: "england-and-wales",
+    Nation.SCOTLAND: "scotland",
+    Nation.NORTHERN_IRELAND: "northern-ireland",
+}
 _SUBDIVISIONS = {
     Nation.ENGLAND_AND_WALES: "ENG",
     Nation.SCOTLAND: "SCT",
@@ -53,10 +67,20 @@ _SUBDIVISIONS = {
 }
 
 
+@cache
+def _official(nation: Nation) -> OfficialList:
+    """GOV.UK's list for ``nation``, read from disk once per process."""
+    return official_lists_load()[_DIVISIONS[nation]]
+
+
 @lru_cache(maxsize=256)
 def _bank_holidays(nation: Nation, year: int) -> frozenset[date]:
     """The bank holidays (substitute days included) of ``nation`` in ``year``."""
-    return frozenset(holidays.country_holidays("GB", subdiv=_SUBDIVISIONS[nation], years=year))
+    official = _official(nation)
+    if official.covers(year):
+        return frozenset(day for day in official.days if day.year == year)
+    rules = holidays.country_holidays("GB", subdiv=_SUBDIVISIONS[nation], years=year)
+    return frozenset(day for day in rules if day.weekday() < 5)
 
 
 @lru_cache(maxsize=64)
@@ -81,6 +105,17 @@ def end_of_london_day(day: date) -> datetime:
     if isinstance(day, datetime):
         raise TypeError("end_of_london_day() takes a date, not a datetime.")
     return datetime.combine(day, time.max, tzinfo=LONDON)
+
+
+def is_bank_holiday(day: date, nation: Nation | str, *, uk_wide: bool = False) -> bool:
+    """Whether ``day`` is a bank holiday of ``nation`` (with ``uk_wide``, of any part of
+    the United Kingdom). Weekend days never are: a substitute weekday takes their place.
+    """
+    if isinstance(day, datetime):
+        raise TypeError("is_bank_holiday() takes a date; convert with london_date().")
+    if uk_wide:
+        return day in _uk_wide_bank_holidays(day.year)
+    return day in _bank_holidays(Nation(nation), day.year)
 
 
 def is_working_day(day: date, nation: Nation | str, *, uk_wide: bool = False) -> bool:

@@ -1,10 +1,12 @@
 """The legal calendar against real UK bank holidays, substitute days and clock changes.
 
 Pure tests: no database, fixed datetimes. Dates are checked by hand against the GOV.UK
-bank holiday lists.
+bank holiday lists, and every day since 2012 against the official copy in ``core/data``.
 """
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +19,7 @@ from opendps.core.calendar import (
     end_of_day_after_calendar_days,
     end_of_london_day,
     end_of_working_days_beginning_with,
+    is_bank_holiday,
     is_working_day,
     london_date,
     london_text,
@@ -85,9 +88,85 @@ def test_nation_specific_bank_holidays(day, holiday_in):
         assert is_working_day(day, nation) is (nation not in holiday_in), nation
 
 
+# -- the official GOV.UK lists ---------------------------------------------------------
+
+# Read here with plain json, not through the calendar, so the comparison is independent.
+OFFICIAL_FILE = Path(__file__).resolve().parents[1] / "data" / "bank-holidays.json"
+DIVISIONS = {EW: "england-and-wales", SCT: "scotland", NI: "northern-ireland"}
+
+
+def _official() -> dict[Nation, set[date]]:
+    data = json.loads(OFFICIAL_FILE.read_text(encoding="utf-8"))
+    return {
+        nation: {date.fromisoformat(event["date"]) for event in data[division]["events"]}
+        for nation, division in DIVISIONS.items()
+    }
+
+
+OFFICIAL = _official()
+LAST_PUBLISHED_YEAR = max(day.year for days in OFFICIAL.values() for day in days)
+
+
+def test_official_copy_covers_2012_to_at_least_2028_for_every_nation():
+    for nation, days in OFFICIAL.items():
+        assert min(days).year == 2012, nation
+        assert max(days).year == LAST_PUBLISHED_YEAR, nation
+    assert LAST_PUBLISHED_YEAR >= 2028
+
+
+def test_a_one_off_public_holiday_that_is_not_a_bank_holiday_is_a_working_day():
+    """Mon 15 Jun 2026 is a Scottish public holiday in the ``holidays`` package (FIFA
+    World Cup) but not on GOV.UK's list of bank holidays."""
+    assert is_working_day(date(2026, 6, 15), SCT)
+    assert not is_bank_holiday(date(2026, 6, 15), SCT)
+    assert is_working_day(date(2026, 6, 15), EW, uk_wide=True)
+
+
+@pytest.mark.parametrize("nation", ALL)
+def test_bank_holidays_are_exactly_the_official_govuk_list(nation):
+    """Every day from 2012 to the last published year, for each nation."""
+    official = OFFICIAL[nation]
+    day = date(2012, 1, 1)
+    wrong = []
+    while day.year <= LAST_PUBLISHED_YEAR:
+        if is_bank_holiday(day, nation) is not (day in official):
+            wrong.append(day)
+        if day.weekday() < 5 and is_working_day(day, nation) is (day in official):
+            wrong.append(day)
+        day += timedelta(days=1)
+    assert wrong == []
+
+
+def test_uk_wide_bank_holidays_are_the_union_of_the_official_lists():
+    union = set().union(*OFFICIAL.values())
+    day = date(2012, 1, 1)
+    while day.year <= LAST_PUBLISHED_YEAR:
+        assert is_bank_holiday(day, EW, uk_wide=True) is (day in union), day
+        day += timedelta(days=1)
+
+
+def test_years_beyond_the_official_list_follow_the_recurring_rules():
+    """Christmas Day 2044 is a Sunday: the bank holiday is the substitute, Tue 27 Dec."""
+    assert LAST_PUBLISHED_YEAR < 2044
+    for nation in ALL:
+        assert not is_bank_holiday(date(2044, 12, 25), nation)
+        assert is_bank_holiday(date(2044, 12, 26), nation)
+        assert is_bank_holiday(date(2044, 12, 27), nation)
+        assert is_working_day(date(2044, 12, 28), nation)
+    assert is_bank_holiday(date(2044, 3, 17), NI)
+    assert not is_bank_holiday(date(2044, 3, 17), SCT)
+
+
 def test_uk_wide_counts_a_bank_holiday_in_any_nation():
+    """PA 2023 s 123: a Scottish-only and a Northern Irish-only day stop the count in
+    every nation."""
     for day in (date(2027, 1, 4), date(2026, 3, 17), date(2027, 8, 2), date(2027, 3, 29)):
-        assert not is_working_day(day, EW, uk_wide=True)
+        for nation in ALL:
+            assert not is_working_day(day, nation, uk_wide=True), (day, nation)
+    assert date(2026, 11, 30) in OFFICIAL[SCT] - OFFICIAL[EW] - OFFICIAL[NI]
+    assert date(2026, 7, 13) in OFFICIAL[NI] - OFFICIAL[EW] - OFFICIAL[SCT]
+    assert not is_working_day(date(2026, 11, 30), EW, uk_wide=True)
+    assert not is_working_day(date(2026, 7, 13), SCT, uk_wide=True)
     assert is_working_day(date(2027, 1, 5), EW, uk_wide=True)
 
 

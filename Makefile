@@ -40,13 +40,13 @@ test-sqlite: install
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check src bench 2>/dev/null || $(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 	$(BIN)/mypy src/opendps
 
 format: install
-	$(BIN)/ruff check --fix src
-	$(BIN)/ruff format src
+	$(BIN)/ruff check --fix src bench
+	$(BIN)/ruff format src bench
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -84,8 +84,8 @@ def main() -> None:
     from opendps.competitions import services
     from opendps.competitions.models import Invitation
     from opendps.core import clock
+    from opendps.core.jobs import jobs_suppressed
     from opendps.membership.models import CategoryMember
-    from opendps.notifications.services import emails_suppressed
 
     print(f"fan-out on {label}: making a category with {args.members:,} members ...", flush=True)
     made = fx.members(args.members)
@@ -93,7 +93,7 @@ def main() -> None:
         CategoryMember.objects.filter(category=made["category"]).values_list("pk", "supplier_id")
     )
     publish, raw, queries = [], [], []
-    with emails_suppressed():
+    with jobs_suppressed():
         for _ in range(args.repeat):
             call = fx.draft_call(made, "Fan-out")
             with CaptureQueriesContext(connection) as captured:

@@ -19,14 +19,14 @@ def members(n: int, *, tokens: bool = False) -> dict[str, Any]:
     from opendps.accounts.models import ApiToken, Membership, Organisation, Role, User
     from opendps.accounts.tokens import new_api_token
     from opendps.core import clock
+    from opendps.core.jobs import jobs_suppressed
     from opendps.markets import services as market_services
     from opendps.membership.models import Application, CategoryMember
-    from opendps.notifications.services import emails_suppressed
 
     stamp = time.strftime("%Y%m%d%H%M%S") + f"{time.perf_counter_ns() % 1000:03d}"
     now = clock.now()
     past = now - timedelta(days=30)
-    with emails_suppressed():
+    with jobs_suppressed():
         authority = Organisation.objects.create(
             kind="authority", name=f"Bench Borough Council {stamp}", nation="england_wales"
         )

@@ -17,6 +17,11 @@ master key, invitations of every active member, tenders really HPKE-sealed to th
 with Ed25519-signed receipts, conflict declarations, scoresheets, moderation, awards ranked
 by the real scoring code, feedback to every bidder, contracts and performance records.
 
+The COPY column lists below name what the generator fills itself; every other column of
+those tables is filled from its Django model field's default (``""`` for text, NULL where
+allowed, the field's ``default=``), so a new column with a default needs nothing here. A
+new NOT NULL column without one stops the run before anything is loaded, naming it.
+
 Bulky tables have their secondary indexes and unique/foreign-key constraints dropped for
 the load and re-created exactly afterwards (re-adding the constraints validates every
 row), then the database is ANALYZEd. The audit chain holds only the events of the service
@@ -34,6 +39,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import common
@@ -298,6 +304,7 @@ COLUMNS: dict[str, list[str]] = {
         "standstill_ends_at",
         "award_notice_due_at",
         "award_notice_published_at",
+        "award_notice_reference",
         "contract_value",
     ],
     "competitions_feedback": ["id", "call_id", "supplier_id", "created_at", "content"],
@@ -318,6 +325,7 @@ COLUMNS: dict[str, list[str]] = {
         "commitments",
         "details_notice_due_at",
         "details_notice_published_at",
+        "details_notice_reference",
     ],
     "contracts_performancerecord": [
         "id",
@@ -359,7 +367,61 @@ COLUMNS: dict[str, list[str]] = {
     ],
 }
 CHUNK_TABLES = list(COLUMNS)  # the order rows are written in within one chunk
+# Filled by one INSERT ... SELECT (``Generator.invitations``), not by the workers.
+INVITATION_COLUMNS = ["call_id", "member_id", "supplier_id", "invited_at", "emailed_at"]
 BULK_TABLES = [*CHUNK_TABLES, "competitions_invitation"]
+
+
+def model_defaults(table: str, filled: list[str]) -> list[tuple[Any, Any]]:
+    """(model field, value) for each column of ``table`` that the generator does not fill, from
+    its model field: the ``default=``, else ``""`` for text and NULL where allowed. Columns
+    the database fills (a serial id, ``db_default``, ``GeneratedField``) are left to it.
+
+    Raises SystemExit, before anything is loaded, for a column named in ``filled`` that
+    the model no longer has, and for a NOT NULL column without a default: only someone
+    who knows what it means can fill it (add it to ``COLUMNS`` and to the rows).
+    """
+    from django.apps import apps
+    from django.db.models import NOT_PROVIDED, GeneratedField
+    from django.db.models.fields import AutoFieldMixin
+
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        raise SystemExit(f"bench/generate.py: no model has the table {table}")
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    unknown = [column for column in filled if column not in fields]
+    if unknown:
+        raise SystemExit(f"bench/generate.py fills {table}.{unknown}, which the model lacks")
+    rest: list[tuple[Any, Any]] = []
+    for column, field in fields.items():
+        # The database fills these itself: a serial id, a db_default, a generated column.
+        if (
+            column in filled
+            or isinstance(field, AutoFieldMixin | GeneratedField)
+            or field.db_default is not NOT_PROVIDED
+        ):
+            continue
+        value = field.get_default()
+        if value is None and not field.null:
+            raise SystemExit(
+                f"{table}.{column} is NOT NULL and has no default: bench/generate.py must "
+                "fill it (add it to COLUMNS and to the rows written for that table)"
+            )
+        rest.append((field, value.value if isinstance(value, Enum) else value))
+    return rest
+
+
+def copy_plan() -> dict[str, tuple[str, str]]:
+    """Per worker-written table: the COPY column list, and the text of the defaulted
+    columns that ends every line (the workers write only ``COLUMNS``)."""
+    model_defaults("competitions_invitation", INVITATION_COLUMNS)  # checked now, used later
+    plan = {}
+    for table_name, filled in COLUMNS.items():
+        rest = model_defaults(table_name, filled)
+        columns = ", ".join([*filled, *(field.column for field, _ in rest)])
+        plan[table_name] = (columns, "".join("\t" + _v(value) for _, value in rest))
+    return plan
+
 
 # --- the worker: everything about a batch of calls ----------------------------------------
 
@@ -369,10 +431,10 @@ _W: dict[str, Any] = {}
 def _worker_init(database_url: str) -> None:
     common.django_setup(database_url)
     from opendps.competitions import criteria as crit
-    from opendps.core import sealing
+    from opendps.core import clock, sealing
     from opendps.regimes import get_regime
 
-    _W.update(crit=crit, sealing=sealing, get_regime=get_regime)
+    _W.update(crit=crit, sealing=sealing, get_regime=get_regime, utc_text=clock.utc_text)
 
 
 def _ms(moment: datetime) -> datetime:
@@ -499,7 +561,7 @@ def _build_call(
                 "call_id": call_id,
                 "supplier_id": supplier_id,
                 "submission_id": next_id,
-                "received_at": received.isoformat(timespec="milliseconds"),
+                "received_at": _W["utc_text"](received),  # as the service signs it
                 "sealed_sha256": digest,
                 "documents": 0,
             }
@@ -665,6 +727,11 @@ def _build_call(
     )
     if notice_published is not None and notice_published > now:
         notice_published = None
+    # Recorded by the authority (a Find a Tender reference), unless published with the
+    # decision (PA 2023 s 50: the platform's own contract award notice, no reference).
+    notice_reference = (
+        f"{notice_published.year}/S 000-{call_id:06d}" if notice_due and notice_published else ""
+    )
     contract_value = Decimal(winner["price"])
     out["competitions_award"].append(
         _line(
@@ -678,6 +745,7 @@ def _build_call(
                 standstill,
                 notice_due,
                 notice_published,
+                notice_reference,
                 contract_value,
             ]
         )
@@ -748,6 +816,13 @@ def _build_call(
     starts_on = entered.date()
     ends_on = starts_on + timedelta(days=rng.choice([42, 84, 182, 365]))
     details_due = regime.contract_details_notice_due(entered, light_touch=spec["rapid"])
+    # The random draws in the order they always had, so a seed gives the same dataset.
+    service_users = rng.choice([1, 1, 1, 5, 10, 15, 20]) if not spec["rapid"] else 1
+    details_published = (
+        entered + timedelta(days=rng.randrange(1, 20))
+        if details_due and rng.random() < 0.8 and entered + timedelta(days=20) < now
+        else None
+    )
     out["contracts_contract"].append(
         _line(
             [
@@ -760,15 +835,14 @@ def _build_call(
                 entered,
                 starts_on,
                 ends_on,
-                rng.choice([1, 1, 1, 5, 10, 15, 20]) if not spec["rapid"] else 1,
+                service_users,
                 None,
                 fee_percent,
                 regime.supplier_fee(contract_value, spec["fee_percent"]),
                 {"social_value": social},
                 details_due,
-                (entered + timedelta(days=rng.randrange(1, 20)))
-                if details_due and rng.random() < 0.8 and entered + timedelta(days=20) < now
-                else None,
+                details_published,
+                f"{details_published.year}/S 000-{call_id:06d}" if details_published else "",
             ]
         )
     )
@@ -854,17 +928,18 @@ def main() -> None:
         raise SystemExit(f"refusing to generate into {name!r}: use a dedicated database")
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    common.django_setup(url)  # no connection yet: the models are read, the database is not
+    plan = copy_plan()  # refuses a column it cannot fill before anything is dropped
     if common.db_exists(url):
         if not args.reset:
             raise SystemExit(f"{name} exists: pass --reset to drop and rebuild it")
         common.pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
     common.pg_admin(f'CREATE DATABASE "{name}"')
-    common.django_setup(url)
     from django.core.management import call_command
 
     with common.timed("migrate", timings):
         call_command("migrate", verbosity=0, interactive=False)
-    gen = Generator(args.scale, args.seed, url, timings)
+    gen = Generator(args.scale, args.seed, url, timings, plan)
     gen.run(args.workers, args.chunk)
     timings["total"] = round(time.perf_counter() - started, 1)
     summary = gen.summary()
@@ -883,9 +958,17 @@ def main() -> None:
 
 
 class Generator:
-    def __init__(self, scale: float, seed: int, url: str, timings: dict[str, float]) -> None:
+    def __init__(
+        self,
+        scale: float,
+        seed: int,
+        url: str,
+        timings: dict[str, float],
+        plan: dict[str, tuple[str, str]],
+    ) -> None:
         from opendps.core import clock
 
+        self.plan = plan
         self.scale = scale
         self.units = max(1, round(scale))
         self.rng = random.Random(seed)
@@ -1141,7 +1224,7 @@ class Generator:
         """Every supplier a member of 1-3 categories of one market; a quarter also have an
         application in another state (rejected, awaiting, overdue, withdrawn)."""
         from opendps.membership.models import Application, CategoryMember
-        from opendps.membership.services import _assessment_due
+        from opendps.membership.services.applications import _assessment_due
 
         self._answer_sets()
         rng = self.rng
@@ -1467,9 +1550,12 @@ class Generator:
                     for table_name in CHUNK_TABLES:
                         if not counts[table_name]:
                             continue
-                        cols = ", ".join(COLUMNS[table_name])
-                        with cur.copy(f"COPY {table_name} ({cols}) FROM STDIN") as copy:
-                            copy.write(data[table_name])
+                        columns, defaulted = self.plan[table_name]
+                        text = data[table_name]
+                        if defaulted:  # a newline in a value is escaped: only line ends match
+                            text = text.replace("\n", defaulted + "\n")
+                        with cur.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
+                            copy.write(text)
                         self.written[table_name] += counts[table_name]
                 bar.update(min(chunk, len(specs) - bar.n))
                 bar.set_postfix(tenders=self.written["competitions_tendersubmission"])
@@ -1477,7 +1563,12 @@ class Generator:
 
     def invitations(self) -> None:
         import psycopg
+        from django.db import connection
+        from psycopg.types.json import Jsonb
 
+        rest = model_defaults("competitions_invitation", INVITATION_COLUMNS)
+        columns = ", ".join([*INVITATION_COLUMNS, *(field.column for field, _ in rest)])
+        defaults = "".join(f", %s::{field.db_type(connection)}" for field, _ in rest)
         with (
             common.timed("invitations (INSERT ... SELECT)", self.timings),
             psycopg.connect(self.url) as conn,
@@ -1485,16 +1576,20 @@ class Generator:
             conn.execute("SET synchronous_commit = off")
             conn.execute("SET work_mem = '256MB'")
             print("invitations: every member active at each call's publication ...", flush=True)
-            cur = conn.execute("""
-                INSERT INTO competitions_invitation (call_id, member_id, supplier_id, invited_at, emailed_at)
-                SELECT c.id, m.id, m.supplier_id, c.published_at, c.published_at + interval '90 seconds'
+            cur = conn.execute(
+                f"""
+                INSERT INTO competitions_invitation ({columns})
+                SELECT c.id, m.id, m.supplier_id, c.published_at,
+                       c.published_at + interval '90 seconds'{defaults}
                 FROM competitions_call c
                 JOIN membership_categorymember m ON m.category_id = c.category_id
                 WHERE c.published_at IS NOT NULL
                   AND m.admitted_at <= c.published_at
                   AND (m.removed_at IS NULL OR m.removed_at > c.published_at)
                   AND (m.suspended_at IS NULL OR m.suspended_at > c.published_at)
-            """)
+            """,  # type: ignore[arg-type]
+                [Jsonb(v) if isinstance(v, dict | list) else v for _, v in rest],
+            )
             self.invitation_count = cur.rowcount
             conn.commit()
 
@@ -1560,9 +1655,9 @@ class Generator:
             conn.execute("VACUUM (ANALYZE)")
 
     def run(self, workers: int, chunk: int) -> None:
-        from opendps.notifications.services import emails_suppressed
+        from opendps.core.jobs import jobs_suppressed
 
-        with emails_suppressed():
+        with jobs_suppressed():
             with common.timed("people and authorities", self.timings):
                 self.people()
             with common.timed("markets and categories (services)", self.timings):

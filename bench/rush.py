@@ -44,10 +44,10 @@ def setup(n_suppliers: int) -> dict[str, Any]:
     import fixture as fx
 
     from opendps.competitions import services
-    from opendps.notifications.services import emails_suppressed
+    from opendps.core.jobs import jobs_suppressed
 
     made = fx.members(n_suppliers, tokens=True)
-    with emails_suppressed():
+    with jobs_suppressed():
         call = fx.draft_call(made)
         started = time.perf_counter()
         call = services.call_publish(actor=made["buyer"], call=call)

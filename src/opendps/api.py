@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from opendps.accounts.services import api_token_authenticate
+from opendps.core import clock
 from opendps.core.errors import DomainError
 
 
@@ -23,6 +27,25 @@ class BearerToken(HttpBearer):
         return user
 
 
+class UtcJSONEncoder(NinjaJSONEncoder):
+    """Every datetime in one form, UTC with ``Z`` (``clock.utc_text``), whatever its zone.
+
+    The one place for the whole API: schemas keep plain ``datetime`` fields (so the
+    OpenAPI document says ``format: date-time``) and a service may return London times
+    computed by the legal calendar while a read returns the database's UTC ones; both
+    leave here alike.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return clock.utc_text(o)
+        return super().default(o)
+
+
+class UtcJSONRenderer(JSONRenderer):
+    encoder_class = UtcJSONEncoder
+
+
 api = NinjaAPI(
     title="OpenDPS API",
     version="1",
@@ -33,6 +56,7 @@ api = NinjaAPI(
         '`opendps token create --user EMAIL`). Errors are JSON `{"detail": …}`.'
     ),
     auth=BearerToken(),
+    renderer=UtcJSONRenderer(),
     urls_namespace="api",
 )
 

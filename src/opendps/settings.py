@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns locked-out sign-ins into the lockout response.
     "axes.middleware.AxesMiddleware",
     "opendps.web.middleware.DomainErrorMiddleware",
+    "opendps.web.middleware.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "opendps.urls"
@@ -243,6 +244,8 @@ EMAIL_TIMEOUT = 10
 OPENDPS_EXCLUSION_REPORT_EMAIL = os.environ.get(
     "OPENDPS_EXCLUSION_REPORT_EMAIL", "debarment-review@procurement-review.example"
 )
+# Where help requests and feedback from the service's pages go.
+OPENDPS_SUPPORT_EMAIL = os.environ.get("OPENDPS_SUPPORT_EMAIL", "support@opendps.example")
 DEFAULT_FROM_EMAIL = os.environ.get("OPENDPS_FROM_EMAIL", "OpenDPS <no-reply@opendps.local>")
 
 # --- Background jobs (huey): SQLite by default, Redis when HUEY_REDIS_URL is set --------

@@ -15,3 +15,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the GOV.UK layout (JSON under /api/): opendps.web.views.errors
+handler400 = "opendps.web.views.bad_request"
+handler403 = "opendps.web.views.permission_denied"
+handler404 = "opendps.web.views.page_not_found"
+handler500 = "opendps.web.views.server_error"

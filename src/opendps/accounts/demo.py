@@ -84,6 +84,7 @@ def load_accounts(context: DemoContext) -> None:
                 "postcode": "LS1 4AP",
             },
         )
+        assert user is not None  # only a new address reaches supplier_register
         context.users[email] = user
         context.organisations[key] = user.memberships.get().organisation
         context.logins.append((f"Supplier admin, {org_name}", email))

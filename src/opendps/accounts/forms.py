@@ -111,3 +111,15 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Say what will use it, for example 'bid management system'."),
     )
+    days = forms.TypedChoiceField(
+        label=_("How long should it last?"),
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (365, _("1 year")),
+        ],
+        coerce=int,
+        initial=90,
+        widget=forms.RadioSelect,
+        help_text=_("After this it stops working and you will need to make a new one."),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -149,14 +150,27 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
 
+class ApiTokenState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is kept; the secret is shown once."""
+    """A personal API token. Only its SHA-256 is kept; the secret is shown once.
+
+    A token is personal, not per organisation: it acts as its user in every organisation the
+    user belongs to. It stops working when it expires (its lifetime is chosen when it is
+    made, at most a year), when it is revoked, and it is revoked with all the user's other
+    tokens when their password is reset or any of their memberships ends.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=16, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -173,6 +187,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
+    def state(self, now: datetime) -> ApiTokenState:
+        """The one place a token's state is derived (``api_token_authenticate`` filters by
+        the same two timestamps)."""
+        if self.revoked_at is not None:
+            return ApiTokenState.REVOKED
+        if self.expires_at <= now:
+            return ApiTokenState.EXPIRED
+        return ApiTokenState.ACTIVE

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
-from opendps.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from opendps.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from opendps.core.errors import NotFound
 
 ORGANISATION_NOT_FOUND = _("Organisation not found.")
@@ -59,3 +61,23 @@ def supplier_list_for_staff(actor: User) -> QuerySet[Organisation]:
     if not permissions.is_platform_staff(actor):
         raise NotPermitted(_("Only platform staff can do that."))
     return Organisation.objects.filter(kind="supplier").order_by("name")
+
+
+SUPPLIER_CONTACT_ROLES = frozenset({Role.SUPPLIER_ADMIN, Role.BID_WRITER})
+
+
+def contact_emails(
+    organisation_ids: Iterable[int | None] | QuerySet[Organisation],
+    roles: Iterable[str] = SUPPLIER_CONTACT_ROLES,
+) -> list[str]:
+    """Whom to email for some organisations: the active people holding one of ``roles``.
+
+    For notifications only, never shown to a user; one address once.
+    """
+    return list(
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids, role__in=list(roles), user__is_active=True
+        )
+        .values_list("user__email", flat=True)
+        .distinct()
+    )

@@ -39,6 +39,12 @@ from opendps.core.events import AuditEventType
 from opendps.notifications.services import email_send_on_commit
 
 INVITATION_LIFETIME = timedelta(days=7)
+# A stolen token is useful for as long as it lives: a year at most, 90 days unless the
+# person chooses otherwise (the tokens page offers 30, 90 and 365).
+TOKEN_LIFETIME_DAYS_DEFAULT = 90
+TOKEN_LIFETIME_DAYS_MAX = 365
+# ``last_used_at`` is written at most this often per token, not on every request.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 EMAIL_TAKEN = _("An account with this email address already exists. Sign in instead.")
 ROLE_WRONG_KIND = _("That role does not exist for this kind of organisation.")
@@ -48,6 +54,7 @@ INVITATION_OTHER_EMAIL = _("This invitation was sent to a different email addres
 LAST_ADMIN = _("An organisation must keep at least one administrator.")
 TOKEN_NAME_TAKEN = _("You already have an active token with this name.")
 TOKEN_ALREADY_REVOKED = _("This token has already been revoked.")
+TOKEN_LIFETIME_OUT_OF_RANGE = _("An API token must last between 1 and 365 days.")
 ALREADY_MEMBER = _("%(email)s already has this role in %(organisation)s.")
 
 
@@ -75,18 +82,30 @@ def _organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic(durable=True)
 def supplier_register(
     *, email: str, full_name: str, password: str, organisation: dict[str, Any]
-) -> User:
-    """A supplier signs itself up: its first user becomes the organisation's admin."""
+) -> User | None:
+    """A supplier signs itself up: its first user becomes the organisation's admin.
+
+    Registration must not tell anyone which addresses have accounts. If ``email`` already
+    has one, nothing is created, its owner is emailed instead (sign in, or reset the
+    password) and None is returned; the caller answers exactly as for a new account.
+    Everything that can be refused is checked before the address, and the password is
+    hashed either way, so neither the errors nor the time taken tell the two apart.
+    Nothing is recorded in the audit log when nothing changed.
+    """
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise Conflict(EMAIL_TAKEN, code="email_taken")
     user = User(email=email, full_name=full_name)
     _check_password(password, user)
     user.set_password(password)
-    full_clean_or_refuse(user)
-    user.save()
+    full_clean_or_refuse(user, validate_unique=False)
     org = Organisation(kind=OrganisationKind.SUPPLIER, **_organisation_fields(organisation))
     full_clean_or_refuse(org)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        email_send_on_commit(
+            to=[owner.email], template="registration_attempted", context={"user": owner}
+        )
+        return None
+    user.save()
     org.save()
     Membership.objects.create(user=user, organisation=org, role=Role.SUPPLIER_ADMIN)
     audit_record(
@@ -257,31 +276,48 @@ def invitation_accept(
 
 @transaction.atomic(durable=True)
 def membership_remove(*, actor: User, membership: Membership) -> None:
+    """End one of a person's roles, and revoke all their API tokens.
+
+    Tokens are personal rather than per organisation, so one cannot be cut down to the
+    roles that remain: all of them go, and the person makes new ones if they still need
+    them."""
     organisation = membership.organisation
     permissions.require_role(actor, organisation, permissions.ADMIN_ROLES)
     locked = Membership.objects.select_for_update().filter(organisation=organisation)
     admins = [m for m in locked if m.role in permissions.ADMIN_ROLES]
     if membership.role in permissions.ADMIN_ROLES and len(admins) <= 1:
         raise RuleViolation(LAST_ADMIN, code="last_admin")
+    revoked = _api_tokens_revoke_all(membership.user)
     audit_record(
         actor=actor,
         event_type=AuditEventType.MEMBERSHIP_REMOVED,
         subject=membership.organisation,
         organisation_id=organisation.pk,
-        data={"email": membership.user.email, "role": membership.role},
+        data={"email": membership.user.email, "role": membership.role, "tokens_revoked": revoked},
     )
     membership.delete()
 
 
 @transaction.atomic(durable=True)
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; the secret is returned once and never stored."""
+def api_token_create(
+    *, actor: User, name: str, days: int = TOKEN_LIFETIME_DAYS_DEFAULT
+) -> tuple[ApiToken, str]:
+    """Create a personal API token that lasts ``days``; the secret is returned once and
+    never stored."""
+    if not 1 <= days <= TOKEN_LIFETIME_DAYS_MAX:
+        raise RuleViolation(TOKEN_LIFETIME_OUT_OF_RANGE, code="token_lifetime")
     name = name.strip()
     if ApiToken.objects.filter(user=actor, name=name, revoked_at=None).exists():
         raise Conflict(TOKEN_NAME_TAKEN, code="token_name_taken")
     secret, prefix, key_hash = new_api_token()
+    now = clock.now()
     token = ApiToken(
-        user=actor, name=name, prefix=prefix, key_hash=key_hash, created_at=clock.now()
+        user=actor,
+        name=name,
+        prefix=prefix,
+        key_hash=key_hash,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     full_clean_or_refuse(token)
     token.save()
@@ -289,9 +325,15 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         actor=actor,
         event_type=AuditEventType.API_TOKEN_CREATED,
         subject=token,
-        data={"name": name, "prefix": prefix},
+        data={"name": name, "prefix": prefix, "days": days},
     )
     return token, secret
+
+
+def _api_tokens_revoke_all(user: User) -> int:
+    """Revoke every live token of ``user`` (inside the caller's transaction and audit
+    event, which records the count); return how many."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
 
 
 @transaction.atomic(durable=True)
@@ -312,35 +354,43 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
-
-
 def api_token_authenticate(secret: str) -> User | None:
-    """The active user behind a bearer token, or None. Not audited: it changes nothing
-    but ``last_used_at``, which is written at most every few minutes."""
+    """The active user behind a live (unrevoked, unexpired) bearer token, or None.
+
+    Not audited: it changes nothing but ``last_used_at``, which is written at most once a
+    minute per token (``TOKEN_TOUCH_INTERVAL``) so that an API client does not cost a
+    write per request."""
+    now = clock.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=secret_hash(secret), revoked_at=None, user__is_active=True)
+        .filter(
+            key_hash=secret_hash(secret),
+            revoked_at=None,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
 @transaction.atomic(durable=True)
 def password_reset_complete(*, user: User, password: str) -> User:
+    """Set a new password and revoke every API token: whoever had the old password may
+    have made one. (There is no other password change path; one would do the same.)"""
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoked = _api_tokens_revoke_all(user)
     audit_record(
         actor=user,
         event_type=AuditEventType.PASSWORD_RESET_COMPLETED,
         subject=user,
-        data={"email": user.email},
+        data={"email": user.email, "tokens_revoked": revoked},
     )
     return user
 

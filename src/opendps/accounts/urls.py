@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in", views.SignInView.as_view(), name="sign-in"),
     path("sign-out", views.SignOutView.as_view(), name="sign-out"),
     path("register", views.register, name="register"),
+    path("register/sent", views.register_sent, name="register-sent"),
     path("organisation", views.organisation_page, name="organisation"),
     path("organisation/team", views.team_page, name="team"),
     path(

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendps.accounts import permissions, selectors, services
 from opendps.accounts.forms import (
@@ -25,6 +25,7 @@ from opendps.accounts.forms import (
     SignInForm,
     SupplierRegistrationForm,
 )
+from opendps.core import clock
 from opendps.core.errors import DomainError, NotFound
 from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest, current_organisation
@@ -60,10 +61,13 @@ class SignOutView(auth_views.LogoutView):
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Register a supplier. A new address and one that already has an account get the same
+    answer (a redirect to "check your email"), and no one is signed in here: the service
+    emails the owner of a taken address instead of saying it is taken."""
     form = SupplierRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = call_service(
+        call_service(
             form,
             lambda: services.supplier_register(
                 email=data["email"],
@@ -72,13 +76,16 @@ def register(request: HttpRequest) -> HttpResponse:
                 organisation=form.organisation_fields(),
             ),
         )
-        if user is not None:
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Your organisation is registered. Welcome to OpenDPS."))
-            return redirect("web:home")
+        if not form.errors:
+            return redirect("accounts:register-sent")
     return render(
         request, "accounts/register.html", {"form": form, "title": _("Register your organisation")}
     )
+
+
+@require_GET
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_sent.html", {"title": _("Check your email")})
 
 
 def _organisation_or_404(request: AuthedRequest) -> Any:
@@ -206,7 +213,11 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         created = call_service(
             form,
-            lambda: services.api_token_create(actor=request.user, name=form.cleaned_data["name"]),
+            lambda: services.api_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            ),
         )
         if created is not None:
             new_secret = created[1]
@@ -217,6 +228,7 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
         {
             "title": _("API tokens"),
             "tokens": selectors.api_token_list(request.user),
+            "now": clock.now(),
             "form": form,
             "new_secret": new_secret,
         },

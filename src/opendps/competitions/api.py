@@ -59,6 +59,7 @@ from opendps.competitions.schemas import (
 )
 from opendps.competitions.services import calls as call_services
 from opendps.competitions.services import tenders as tender_services
+from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import call_status
 from opendps.core.errors import NotFound, NotPermitted, RuleViolation
 from opendps.core.sealing import signing_public_key_b64
@@ -241,6 +242,7 @@ def tender_submit(request: AuthedRequest, call_id: CallId) -> Status[ReceiptOut]
     response=list[SubmissionOut] | list[OpenedTenderOut],
     summary="A supplier: its own receipts. The buying authority: the tenders, once opened",
 )
+@refusals_audited(TenderAttempt.READ)
 def tender_list(
     request: AuthedRequest, call_id: CallId
 ) -> list[SubmissionOut] | list[OpenedTenderOut]:
@@ -271,6 +273,7 @@ def tender_withdraw(
     response={200: OpeningOut, 202: OpeningOut},
     summary="Open the tenders after the deadline (two officers where the market says so)",
 )
+@refusals_audited(TenderAttempt.OPEN)
 def call_open(request: AuthedRequest, call_id: CallId) -> Status[OpeningOut]:
     call = selectors.call_get(request.user, call_id=call_id)
     call = services.call_open(actor=request.user, call=call)
@@ -309,6 +312,7 @@ def conflict_declare(request: AuthedRequest, call_id: CallId, payload: ConflictI
     response=ScoresheetOut,
     summary="Save your independent scores; submit them to make them final",
 )
+@refusals_audited(TenderAttempt.SCORE)
 def scoresheet_save(request: AuthedRequest, call_id: CallId, payload: ScoresIn) -> Scoresheet:
     call = selectors.call_get(request.user, call_id=call_id)
     return services.scoresheet_save(
@@ -321,6 +325,7 @@ def scoresheet_save(request: AuthedRequest, call_id: CallId, payload: ScoresIn) 
     response=list[ScoresheetOut],
     summary="Your own scoresheet; the other evaluators' only once yours is submitted",
 )
+@refusals_audited(TenderAttempt.SCORE)
 def scoresheet_list(request: AuthedRequest, call_id: CallId) -> QuerySet[Scoresheet]:
     return selectors.scoresheets_visible(request.user, call_id=call_id)
 
@@ -330,6 +335,7 @@ def scoresheet_list(request: AuthedRequest, call_id: CallId) -> QuerySet[Scoresh
     response=ModerationOut,
     summary="Record the consensus scores, each with its rationale",
 )
+@refusals_audited(TenderAttempt.MODERATE)
 def moderation_record(request: AuthedRequest, call_id: CallId, payload: ModerationIn) -> Any:
     call = selectors.call_get(request.user, call_id=call_id)
     return services.moderation_record(actor=request.user, call=call, scores=_scores(payload.scores))
@@ -340,6 +346,7 @@ def moderation_record(request: AuthedRequest, call_id: CallId, payload: Moderati
     response=ExcludedOut,
     summary="Exclude a non-compliant tender from the ranking, with the reason",
 )
+@refusals_audited(TenderAttempt.EXCLUDE)
 def tender_exclude(
     request: AuthedRequest, call_id: CallId, submission_id: SubmissionId, payload: ExcludeIn
 ) -> ExcludedOut:
@@ -355,6 +362,7 @@ def tender_exclude(
     response=AwardOut,
     summary="Award to the best tender on the published criteria; every bidder gets feedback",
 )
+@refusals_audited(TenderAttempt.AWARD)
 def award_decide(request: AuthedRequest, call_id: CallId, payload: AwardIn) -> Any:
     call = selectors.call_get(request.user, call_id=call_id)
     return services.award_decide(

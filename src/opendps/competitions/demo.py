@@ -16,6 +16,7 @@ from typing import Any
 
 from opendps.competitions import services
 from opendps.competitions.models import Call, TenderSubmission
+from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.core import clock
 from opendps.core.calendar import LONDON, london_date
 from opendps.markets.models import Category, Market
@@ -53,6 +54,13 @@ NEEDS = [
     "Person in their 60s in {district}, uses a wheelchair, needs an evening visit and medication prompts.",
 ]
 DISTRICTS = ["NT1", "NT2", "NT4", "NT7", "NT9"]
+HOURLY_RATE_GUIDE = Decimal("24.50")  # what a home care hour costs, roughly
+# The moderator's consensus reasons, by score: what each bidder reads in its feedback.
+CONSENSUS_REASONS = {
+    2: "Meets the requirement, though some of the approach is not evidenced.",
+    3: "A good approach, evidenced with relevant examples.",
+    4: "An excellent approach, fully evidenced, with clear added value.",
+}
 JOBS = [
     (
         "CV and interview coaching for {n} claimants",
@@ -142,16 +150,21 @@ def _run_call(
     with clock.at(published):
         if county:
             district = rng.choice(DISTRICTS)
+            # Home care is priced per hour: hours a week for a number of weeks.
+            hours = Decimal(rng.choice([7, 10, 14, 21]) * rng.choice([12, 26, 52]))
             call = services.call_create(
                 actor=buyer,
                 category=category,
                 title=f"Home care package, {category.title} ({district})",
                 requirement="Care and support as set out in the service user's needs.",
-                estimated_value=Decimal(rng.randrange(8_000, 40_000, 500)),
+                estimated_value=(hours * HOURLY_RATE_GUIDE).quantize(Decimal("1")),
                 deadline=published + _tender_period(market),
                 rapid=True,
                 service_user_needs=rng.choice(NEEDS).format(district=district),
                 region=district,
+                price_basis=PriceBasis.UNIT_RATE,
+                price_unit=PriceUnit.HOUR,
+                expected_quantity=hours,
             )
         else:
             title, requirement = rng.choice(JOBS)
@@ -175,12 +188,13 @@ def _run_call(
         if moment > now:
             continue
         with clock.at(moment):
-            base = call.estimated_value * Decimal(rng.uniform(0.7, 1.1))
+            guide = HOURLY_RATE_GUIDE if call.expected_quantity else call.estimated_value
+            base = guide * Decimal(rng.uniform(0.7, 1.1))
             services.tender_submit(
                 actor=_actor_of(member, actors),
                 call=call,
                 supplier=member.supplier,
-                price=base.quantize(Decimal("1.00")),
+                price=base.quantize(Decimal("0.01")),
                 answers=_tender_answers(call, rng),
             )
             if rng.random() < 0.15:  # some resubmit with a sharper price
@@ -188,7 +202,7 @@ def _run_call(
                     actor=_actor_of(member, actors),
                     call=call,
                     supplier=member.supplier,
-                    price=(base * Decimal("0.95")).quantize(Decimal("1.00")),
+                    price=(base * Decimal("0.95")).quantize(Decimal("0.01")),
                     answers=_tender_answers(call, rng),
                 )
     if fate == "cancelled":
@@ -215,7 +229,7 @@ def _run_call(
         if fate == "evaluation":
             return
         services.conflict_declare(actor=evaluator, call=call, has_conflict=False)
-        scores = {
+        scores: dict[str, dict[str, dict[str, Any]]] = {
             str(s.pk): {
                 c["key"]: {
                     "score": rng.choice([2, 3, 3, 4]),
@@ -227,7 +241,16 @@ def _run_call(
             for s in live
         }
         services.scoresheet_save(actor=evaluator, call=call, scores=scores, submit=True)
-        services.moderation_record(actor=moderator, call=call, scores=scores)
+        # The moderator writes the reasons bidders read; the evaluator's notes stay on the
+        # scoresheet, as the moderation page has it.
+        consensus = {
+            submission_id: {
+                key: {"score": cell["score"], "reason": CONSENSUS_REASONS[cell["score"]]}
+                for key, cell in by_criterion.items()
+            }
+            for submission_id, by_criterion in scores.items()
+        }
+        services.moderation_record(actor=moderator, call=call, scores=consensus)
         # A recent award runs a voluntary standstill, so the demo shows one.
         voluntary = fate == "standstill"
         award = services.award_decide(actor=buyer, call=call, voluntary_standstill=voluntary)

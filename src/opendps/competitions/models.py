@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts.models import Organisation, User
+from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.markets.models import Category, Market
 from opendps.membership.models import CategoryMember
 
@@ -30,6 +31,15 @@ class Call(models.Model):
     service_user_needs = models.TextField(_("service user's needs (anonymised)"), blank=True)
     region = models.CharField(_("region or area"), max_length=100, blank=True)
     estimated_value = models.DecimalField(_("estimated value (£)"), max_digits=14, decimal_places=2)
+    # What a tendered price means (competitions/pricing.py): a total, or a rate per unit for
+    # an expected quantity; the contract's value is the rate times the quantity.
+    price_basis = models.CharField(
+        _("price basis"), max_length=16, choices=PriceBasis.choices, default=PriceBasis.TOTAL
+    )
+    price_unit = models.CharField(_("unit"), max_length=16, choices=PriceUnit.choices, blank=True)
+    expected_quantity = models.DecimalField(
+        _("expected quantity"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     # [{"key", "name", "kind": price|quality|social_value, "weight", "guidance"}]
     criteria = models.JSONField()
     # PCR reg 34: a sub-central authority's shorter period agreed with all members.
@@ -71,6 +81,13 @@ class Call(models.Model):
                 name="call_buyer_status_idx",
             ),
             models.Index(fields=["market", "published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_basis="total", price_unit="", expected_quantity__isnull=True)
+                | Q(price_basis="unit_rate", expected_quantity__gt=0) & ~Q(price_unit=""),
+                name="call_price_basis_complete",
+            )
         ]
 
     def __str__(self) -> str:

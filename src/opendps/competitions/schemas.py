@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, ConfigDict, Json, StrictInt, StrictStr, StringConstraints
@@ -27,6 +27,7 @@ from opendps.competitions.models import (
     TenderSubmission,
 )
 from opendps.competitions.opened import OpenedTender
+from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.competitions.status import call_status
 from opendps.markets.schemas import MAX_ID, Area, Id, LongText, Pounds, ShortText, Title
 
@@ -102,6 +103,23 @@ class CallIn(Schema):
         description="PCR 2015, sub-central authorities: a shorter tender period in hours, "
         "agreed with every member of the category.",
     )
+    price_basis: PriceBasis = Field(
+        PriceBasis.TOTAL,
+        description="What a tendered price means: `total` (the whole contract) or "
+        "`unit_rate` (a rate per `price_unit`; the contract's value is the rate times "
+        "`expected_quantity`).",
+    )
+    price_unit: PriceUnit | Literal[""] = Field(
+        "", description="With `unit_rate`: what the rate is per."
+    )
+    expected_quantity: Decimal | None = Field(
+        None,
+        gt=0,
+        max_digits=9,
+        decimal_places=2,
+        description="With `unit_rate`: the number of units the contract is expected to need "
+        "(e.g. 10 hours a week for 52 weeks = 520).",
+    )
 
 
 class CallOut(Schema):
@@ -117,6 +135,9 @@ class CallOut(Schema):
     service_user_needs: str
     region: str
     estimated_value: Decimal
+    price_basis: str
+    price_unit: str
+    expected_quantity: Decimal | None
     criteria: list[CriterionOut]
     agreed_period_hours: int | None
     deadline: datetime
@@ -517,8 +538,13 @@ class FeedbackOut(Schema):
     criteria: list[FeedbackCriterionOut]
     your_total: Decimal | None
     winner_total: Decimal
-    your_price: Decimal
-    winning_price: Decimal
+    your_price: Decimal = Field(description="Your tendered price: a total, or a unit rate.")
+    winning_price: Decimal = Field(description="The winning price, on the same basis.")
+    price_basis: str = Field(description="`total` or `unit_rate` (see the call).")
+    price_unit: str = Field(description="With `unit_rate`: what the rate is per.")
+    expected_quantity: Decimal | None = Field(description="With `unit_rate`: units expected.")
+    your_value: Decimal = Field(description="The whole contract's value at your price.")
+    winning_value: Decimal = Field(description="The contract value awarded.")
     relative_advantages: list[str]
     price_formula: str
     tie_break: str
@@ -527,6 +553,12 @@ class FeedbackOut(Schema):
     @classmethod
     def build(cls, feedback: Feedback) -> FeedbackOut:
         content = {k: v for k, v in feedback.content.items() if k in cls.model_fields}
+        # Feedback written before price bases was always on a total price.
+        content.setdefault("price_basis", "total")
+        content.setdefault("price_unit", "")
+        content.setdefault("expected_quantity", None)
+        content.setdefault("your_value", content["your_price"])
+        content.setdefault("winning_value", content["winning_price"])
         return cls(
             **content,
             call_id=feedback.call_id,

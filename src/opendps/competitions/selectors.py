@@ -4,7 +4,8 @@
 - Opened tender content: only the buying authority's people, only after opening.
 - A supplier sees only its own receipts and its own feedback.
 - An evaluator sees other evaluators' scores only after submitting their own.
-- A call's award, contract, moderation and count of tenders: only its authority's people.
+- A call's award, contract, moderation and count of tenders: only its authority's people
+  (the count only once the deadline has passed).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from opendps.competitions.models import (
 )
 from opendps.competitions.opened import OpenedTender, unseal_tenders
 from opendps.competitions.status import CallStatus, status_q, with_status
+from opendps.core import clock
 from opendps.core.errors import NotFound, NotPermitted
 
 if TYPE_CHECKING:
@@ -218,11 +220,17 @@ def _is_authority(actor: Any, call: Call) -> bool:
     return permissions.has_role(actor, call.buyer_id, AUTHORITY_ROLES)
 
 
-def tender_count_live(actor: Any, *, call: Call) -> int:
+def tender_count_live(actor: Any, *, call: Call) -> int | None:
     """How many live tenders the sealed box holds: a count, never their content, and only
-    for the call's authority (a supplier never learns how many others tendered)."""
+    for the call's authority (a supplier never learns how many others tendered).
+
+    ``None`` before the deadline: until then nobody but each supplier, about its own
+    tender, may learn whether, how many or who has tendered (Annex IV (b); a count that
+    moves tells a buyer who has just tendered)."""
     if not _is_authority(actor, call):
         raise NotFound(CALL_NOT_FOUND)
+    if clock.now() < call.deadline:
+        return None
     return TenderSubmission.objects.filter(call=call, withdrawn_at=None, superseded_at=None).count()
 
 

@@ -5,6 +5,9 @@ from opendps.competitions import views
 app_name = "competitions"
 
 urlpatterns = [
+    # anyone, signed in or not
+    path("opportunities", views.opportunity_list, name="opportunities"),
+    path("opportunities/<int:call_id>", views.opportunity_detail, name="opportunity"),
     # buyer
     path("calls", views.buyer_calls, name="buyer-calls"),
     path("calls/new", views.call_create, name="call-create"),

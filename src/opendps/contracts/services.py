@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, Role, User
+from opendps.accounts.selectors import contact_emails
 from opendps.contracts.models import (
     ChangeKind,
     Contract,
@@ -65,11 +66,7 @@ def _lock(contract: Contract) -> Contract:
 def _other_party_emails(contract: Contract, party: Organisation) -> list[str]:
     other = contract.supplier if party.pk == contract.buyer_id else contract.buyer
     roles = SUPPLIER_ROLES if other.pk == contract.supplier_id else BUYER_ROLES
-    return list(
-        other.memberships.filter(role__in=list(roles))
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    return contact_emails([other.pk], roles)
 
 
 @transaction.atomic(durable=True)

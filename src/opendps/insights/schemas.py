@@ -60,7 +60,7 @@ class CallResultOut(Out):
     your_total: Decimal | None
     winner_total: Decimal
     gap: Decimal | None
-    your_price: Decimal | None
+    your_price: Decimal | None = Field(description="The contract value at your price.")
     winning_price: Decimal | None = Field(description="The awarded contract value.")
     criteria: list[CriterionResultOut]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -12,17 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
-_suppressed: ContextVar[bool] = ContextVar("opendps_email_suppressed", default=False)
-
-
-@contextmanager
-def emails_suppressed() -> Iterator[None]:
-    """Send no email from this block: loading demo or benchmark history tells no one."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
+from opendps.core.jobs import jobs_are_suppressed
 
 
 def email_render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -33,8 +21,9 @@ def email_render(template: str, context: dict[str, Any]) -> tuple[str, str]:
 
 
 def email_send_on_commit(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
-    """Render now (inside the transaction, with its data) and queue once it commits."""
-    if _suppressed.get():
+    """Render now (inside the transaction, with its data) and queue once it commits; nothing
+    while history is loaded (``opendps.core.jobs.jobs_suppressed``)."""
+    if jobs_are_suppressed():
         return
     subject, body = email_render(template, context)
     recipients = sorted(set(to))
@@ -47,3 +36,16 @@ def email_send_on_commit(*, to: Iterable[str], template: str, context: dict[str,
             EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [address]).send()
 
     transaction.on_commit(send)
+
+
+def feedback_send(*, actor: Any, message: str, reply_to: str = "") -> None:
+    """Feedback from the service's feedback page, to the support team (nothing is stored)."""
+    email_send_on_commit(
+        to=[settings.OPENDPS_SUPPORT_EMAIL],
+        template="feedback",
+        context={
+            "message": message.strip(),
+            "reply_to": reply_to.strip(),
+            "signed_in_as": actor.email if getattr(actor, "is_authenticated", False) else "",
+        },
+    )

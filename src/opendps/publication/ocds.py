@@ -49,9 +49,10 @@ LOTS_EXTENSION = (
     "ocds_lots_extension/master/extension.json"
 )
 EXTENSIONS = (TECHNIQUES_EXTENSION, LOTS_EXTENSION)
-# The official OCDS 1.1.5 release schema, shipped with the app: ocdsmerge reads its merge
-# rules from it (a test holds it equal to the copy in shared/ocds/1.1.5).
-RELEASE_SCHEMA = Path(__file__).with_name("release-schema.json")
+# The official OCDS 1.1.5 schemas, shipped with the app (source and licence in its README):
+# ocdsmerge reads the merge rules from the release schema; the tests validate against them.
+SCHEMA_DIR = Path(__file__).with_name("schema")
+RELEASE_SCHEMA = SCHEMA_DIR / "release-schema.json"
 
 
 class Process:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from opendps.competitions.pricing import terms_of
 from opendps.contracts.models import ChangeKind, MetricKind
 from opendps.core.calendar import end_of_london_day
 from opendps.markets.models import NoticeKind
@@ -177,7 +178,7 @@ def call_tender_release(ctx: Context, call: Call) -> dict[str, Any]:
         "title": call.title,
         "description": call.requirement,
         "status": "active",
-        "items": [item(market, "1", call.category.service_type or call.category.title)],
+        "items": [_call_item(call)],
         "value": money(call.estimated_value),
         "procurementMethod": "selective",
         "procurementMethodDetails": call_method_details(market, rapid=call.rapid),
@@ -250,14 +251,27 @@ def award_release(ctx: Context, award: Award, number_of_tenderers: int) -> dict[
         # In force once any standstill period has ended (awardStatus codelist: pending).
         "status": "pending" if award.standstill_ends_at is not None else "active",
         "date": moment(award.decided_at),
+        # The whole contract's value: for a unit-rate call, the rate times the quantity.
         "value": money(award.contract_value),
         "suppliers": [organisation_ref(ctx, winner)],
+        "items": [_call_item(call)],
     }
     if award.standstill_ends_at is not None:
         ends = london_day_text(award.standstill_ends_at)
         entry["description"] = f"The standstill period ends at the end of {ends}."
     release["awards"] = [entry]
     return release
+
+
+def _call_item(call: Call) -> dict[str, Any]:
+    """What a call buys; a unit-rate call says its expected quantity and unit."""
+    entry = item(call.market, "1", call.category.service_type or call.category.title)
+    terms = terms_of(call)
+    if terms.is_unit_rate:
+        assert terms.quantity is not None
+        entry["quantity"] = float(terms.quantity)
+        entry["unit"] = {"name": terms.unit}
+    return entry
 
 
 def _contract_id(contract_id: int) -> str:

@@ -106,7 +106,9 @@ def _live_tenders_count() -> Subquery:
 
 def _awards() -> QuerySet[Award]:
     return (
-        Award.objects.select_related("call__market__authority", "call__buyer", "winner__supplier")
+        Award.objects.select_related(
+            "call__market__authority", "call__category", "call__buyer", "winner__supplier"
+        )
         .defer(
             "ranking",
             "winner__sealed_payload",

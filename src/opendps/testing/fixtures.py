@@ -31,6 +31,16 @@ def require_all() -> bool:
     return os.environ.get("CI", "").lower() == "true" or bool(os.environ.get("OPENDPS_REQUIRE_ALL"))
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.postgres_only`` tests are skipped on SQLite; the PostgreSQL pass of
+    ``make test`` runs them."""
+    if item.get_closest_marker("postgres_only") is not None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: runs in the PostgreSQL pass of make test")
+
+
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[Mailbox]:
     controller, mailbox = start_smtp_server()
@@ -59,6 +69,27 @@ def _test_settings(settings: Any, smtp_server: Mailbox, tmp_path: Any) -> None:
 @pytest.fixture
 def mailbox(smtp_server: Mailbox) -> Mailbox:
     return smtp_server
+
+
+@pytest.fixture
+def job_queue(tmp_path: Any) -> Iterator[Any]:
+    """The job queue as a worker started later would find it.
+
+    Tests run huey in immediate mode, where a job runs as soon as it is queued and leaves
+    no trace. Here jobs wait instead, in the storage production uses (SQLite), in a file of
+    this test's own so that parallel runs never see each other's jobs.
+    """
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    immediate, storage = HUEY.immediate, HUEY.storage
+    HUEY.immediate = False
+    HUEY.storage = SqliteStorage(HUEY.name, filename=str(tmp_path / "huey.sqlite3"))
+    try:
+        yield HUEY
+    finally:
+        HUEY.immediate = immediate
+        HUEY.storage = storage
 
 
 @dataclass
@@ -160,7 +191,12 @@ def api_client_for() -> Any:
     def make(user: Any) -> ApiClient:
         token = None
         if user is not None:
-            _, token = services.api_token_create(actor=user, name=f"test-{user.pk}")
+            row, token = services.api_token_create(actor=user, name=f"test-{user.pk}")
+            # These tests travel in time (a market's validity, a standstill) with one token;
+            # let it outlive any trip. Expiry itself is tested in accounts/tests/test_tokens.
+            type(row).objects.filter(pk=row.pk).update(
+                expires_at=row.expires_at.replace(year=2999, month=1, day=1)
+            )
         return ApiClient(Client(), token)
 
     return make

@@ -17,6 +17,7 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return [
+            {"text": _("Find opportunities"), "href": reverse("competitions:opportunities")},
             {"text": _("Find markets"), "href": reverse("markets:list")},
             {"text": _("Sign in"), "href": reverse("accounts:sign-in")},
         ]

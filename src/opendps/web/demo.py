@@ -36,11 +36,11 @@ def register(order: int) -> Callable[[Loader], Loader]:
 
 
 def demo_load() -> DemoContext:
-    """Run every loader in order. Demo history sends no email to anyone."""
-    from opendps.notifications.services import emails_suppressed
+    """Run every loader in order. Demo history emails no one and queues no job."""
+    from opendps.core.jobs import jobs_suppressed
 
     context = DemoContext()
-    with emails_suppressed():
+    with jobs_suppressed():
         for _order, loader in sorted(_loaders, key=lambda item: item[0]):
             loader(context)
     return context

@@ -55,6 +55,53 @@ def number_text(value: Any) -> str:
     return formats.number_format(value.normalize(), None, force_grouping=True)
 
 
+def money_text(value: Any) -> str:
+    """Pounds as GOV.UK writes them: £1,250 or £24.50 (a dash when there is none)."""
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    pounds = Decimal(str(value))
+    places = 0 if pounds == pounds.to_integral() else 2
+    return f"£{formats.number_format(pounds, places, force_grouping=True)}"
+
+
+def price_terms(call: Any) -> Any:
+    from opendps.competitions.pricing import terms_of
+
+    return terms_of(call)
+
+
+def price_text(terms: Any, price: Any) -> str:
+    """A tendered price as its call means it: "£15,000", or "£24.50 per hour"."""
+    from opendps.competitions.pricing import PER_UNIT
+
+    if price is None or not terms.is_unit_rate:
+        return money_text(price)
+    return translation.gettext("%(rate)s %(per_unit)s") % {
+        "rate": money_text(price),
+        "per_unit": PER_UNIT[terms.unit],
+    }
+
+
+def per_unit(terms: Any) -> str:
+    """ "per hour" for a unit-rate call ("" for a total price)."""
+    from opendps.competitions.pricing import PER_UNIT
+
+    return str(PER_UNIT[terms.unit]) if terms.is_unit_rate else ""
+
+
+def quantity_text(terms: Any) -> str:
+    """The expected quantity of a unit-rate call: "520 hours" ("" for a total price)."""
+    from opendps.competitions.pricing import QUANTITY_OF
+
+    if not terms.is_unit_rate:
+        return ""
+    # The plural form is chosen by a whole count: 1.5 hours is plural.
+    count = 1 if terms.quantity == 1 else 2
+    return QUANTITY_OF[terms.unit] % {"count": count, "quantity": number_text(terms.quantity)}
+
+
 def datetime_filter(value: Any) -> str:
     return datetime_text(value)
 
@@ -77,6 +124,11 @@ def environment(**options: Any) -> Environment:
             "static": staticfiles_storage.url,
             "get_language": translation.get_language,
             "number": number_text,
+            "money_text": money_text,
+            "price_text": price_text,
+            "quantity_text": quantity_text,
+            "per_unit": per_unit,
+            "price_terms": price_terms,
         }
     )
     env.filters.update({"date": date_filter, "datetime": datetime_filter})

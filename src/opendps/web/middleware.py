@@ -30,3 +30,22 @@ class DomainErrorMiddleware:
             {"title": title, "detail": str(exception)},
             status=exception.status_code,
         )
+
+
+class ErrorPageMiddleware:
+    """A 405 from ``require_http_methods`` is an empty response: give it its page (or its
+    JSON under /api/), keeping the ``Allow`` header that says what the URL takes."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            from opendps.web.views.errors import error_response
+
+            page = error_response(request, 405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -7,4 +7,10 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("cookies", views.cookies, name="cookies"),
+    path("help", views.help_and_contact, name="help"),
+    path("feedback", views.feedback, name="feedback"),
+    path("open-data", views.open_data, name="open-data"),
 ]

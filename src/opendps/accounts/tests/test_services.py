@@ -41,14 +41,17 @@ def test_supplier_registers_itself_as_admin_of_a_new_supplier(mailbox):
     assert "Gamma Coaching CIC is registered" in mailbox.body(message)
 
 
-def test_registration_with_a_taken_email_changes_nothing(mailbox):
+def test_registration_with_a_taken_email_changes_nothing_and_tells_the_owner(mailbox):
+    """No error that would reveal the account: None, and an email to the address's owner."""
     register()
     mailbox.clear()
-    with pytest.raises(Conflict, match="already exists"):
-        register(email="JO@gamma.test", name="Another Org")
+    assert register(email="JO@gamma.test", name="Another Org") is None
     assert Organisation.objects.count() == 1
+    assert User.objects.count() == 1
     assert AuditEvent.objects.count() == 1
-    assert mailbox.messages == []
+    (message,) = mailbox.to("jo@gamma.test")
+    assert message["Subject"] == "Someone tried to register with your email address"
+    assert "nothing was created" in mailbox.body(message)
 
 
 def test_registration_refuses_a_weak_password_and_writes_nothing():

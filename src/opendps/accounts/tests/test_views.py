@@ -45,7 +45,7 @@ def test_sign_in_is_throttled_after_five_failures(people, settings):
     locked = sign_in(client, people.buyer.email, PASSWORD)
     assert locked.status_code == 429
     assert "Too many attempts to sign in" in locked.content.decode()
-    assert client.get("/").status_code == 302  # not signed in
+    assert client.get("/account/organisation").status_code == 302  # not signed in
 
 
 def test_throttling_one_account_does_not_lock_another(people, settings):
@@ -130,25 +130,6 @@ def test_removing_another_organisations_member_is_not_found(people):
     assert Membership.objects.filter(pk=other.pk).exists()
 
 
-def test_supplier_registration_page_creates_organisation_and_signs_in(db, mailbox):
-    client = Client()
-    response = client.post(
-        "/account/register",
-        {
-            "full_name": "Kim Delta",
-            "email": "kim@delta.test",
-            "password": "a-long-enough-pass-7",
-            "name": "Delta Training Ltd",
-            "nation": "scotland",
-            "is_sme": "on",
-        },
-    )
-    assert response.status_code == 302
-    org = Organisation.objects.get(name="Delta Training Ltd")
-    assert org.nation == "scotland" and org.is_sme and not org.is_vcse
-    assert "Delta Training Ltd" in client.get("/").content.decode()
-
-
 def test_registration_errors_are_shown_and_nothing_is_created(db):
     response = Client().post("/account/register", {"email": "not-an-email"})
     page = response.content.decode()
@@ -180,6 +161,9 @@ def test_unknown_email_for_password_reset_sends_nothing_and_says_the_same(db, ma
     assert mailbox.messages == []
 
 
-def test_home_requires_sign_in(db):
-    response = Client().get("/")
+def test_signed_out_home_is_the_public_front_door_and_own_pages_need_sign_in(db):
+    home = Client().get("/")
+    assert home.status_code == 200
+    assert "Sign in" in home.content.decode() and "Hello," not in home.content.decode()
+    response = Client().get("/account/organisation")
     assert response.status_code == 302 and response["Location"].startswith("/account/sign-in")

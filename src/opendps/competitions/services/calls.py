@@ -20,6 +20,7 @@ from opendps.competitions.criteria import (
     social_value_weight,
 )
 from opendps.competitions.models import Call, Clarification, Invitation
+from opendps.competitions.pricing import PriceBasis, PriceTerms, terms_content
 from opendps.competitions.services.common import BUY_ROLES, lock_call, supplier_emails
 from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock, sealing
@@ -32,6 +33,7 @@ from opendps.core.errors import (
     full_clean_or_refuse,
 )
 from opendps.core.events import AuditEventType
+from opendps.core.jobs import job_enqueue_on_commit
 from opendps.markets.models import Category
 from opendps.markets.status import MarketStatus, market_status
 from opendps.membership.models import CategoryMember
@@ -88,8 +90,16 @@ def call_create(
     service_user_needs: str = "",
     region: str = "",
     agreed_period_hours: int | None = None,
+    price_basis: str = PriceBasis.TOTAL,
+    price_unit: str = "",
+    expected_quantity: Decimal | None = None,
 ) -> Call:
-    """A buyer drafts a call in one category of its authority's market."""
+    """A buyer drafts a call in one category of its authority's market.
+
+    ``price_basis`` says what a tendered price means: a total, or a rate per ``price_unit``
+    for ``expected_quantity`` units (a home-care package priced per hour); the award's
+    contract value is the rate times the quantity.
+    """
     category = Category.objects.select_related("market__authority").get(pk=category.pk)
     market = category.market
     authority = market.authority
@@ -113,6 +123,7 @@ def call_create(
         raise RuleViolation(VALUE_TOO_LARGE, code="value_too_large")
     if agreed_period_hours is not None and not 0 < agreed_period_hours <= MAX_AGREED_PERIOD_HOURS:
         raise RuleViolation(AGREED_PERIOD_TOO_LONG, hours=MAX_AGREED_PERIOD_HOURS)
+    terms = PriceTerms(basis=price_basis, unit=price_unit, quantity=expected_quantity).check()
     parsed = criteria_parse(criteria if criteria is not None else default_criteria(rapid=rapid))
     regime = get_regime(market.regime, market.validity_starts_at)
     regime.check_social_value_weight(
@@ -134,6 +145,9 @@ def call_create(
         service_user_needs=service_user_needs.strip(),
         region=region.strip(),
         estimated_value=estimated_value,
+        price_basis=terms.basis,
+        price_unit=terms.unit,
+        expected_quantity=terms.quantity,
         criteria=[c.model_dump(mode="json") for c in parsed],
         agreed_period_hours=agreed_period_hours,
         deadline=deadline,
@@ -146,7 +160,12 @@ def call_create(
         event_type=AuditEventType.CALL_CREATED,
         subject=call,
         organisation_id=authority.pk,
-        data={"title": call.title, "category_id": category.pk, "rapid": rapid},
+        data={
+            "title": call.title,
+            "category_id": category.pk,
+            "rapid": rapid,
+            **terms_content(terms),
+        },
     )
     return call
 
@@ -227,7 +246,7 @@ def call_publish(*, actor: User, call: Call) -> Call:
     )
     from opendps.competitions.tasks import call_invitations_send
 
-    transaction.on_commit(lambda: call_invitations_send(call.pk))
+    job_enqueue_on_commit(call_invitations_send, call.pk)
     return call
 
 

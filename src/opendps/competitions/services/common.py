@@ -6,8 +6,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opendps.accounts.models import Organisation, Role
-from opendps.competitions.models import Call
+from opendps.accounts.models import Organisation, Role, User
+from opendps.accounts.selectors import contact_emails
+from opendps.competitions.models import Call, TenderSubmission
+from opendps.core import clock
+from opendps.core.audit import audit_record
+from opendps.core.events import AuditEventType
 
 BUY_ROLES = frozenset({Role.BUYER, Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
 # Annex IV (c)/(e): the authorised persons who may open tenders.
@@ -27,22 +31,28 @@ def lock_call(call: Call | int) -> Call:
 
 
 def supplier_emails(supplier_ids: list[int] | QuerySet[Any]) -> list[str]:
-    from opendps.accounts.models import Membership
-
-    return list(
-        Membership.objects.filter(
-            organisation_id__in=supplier_ids,
-            role__in=[Role.SUPPLIER_ADMIN, Role.BID_WRITER],
-            user__is_active=True,
-        )
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    return contact_emails(supplier_ids)
 
 
 def authority_emails(authority: Organisation, roles: frozenset[str]) -> list[str]:
-    return list(
-        authority.memberships.filter(role__in=list(roles), user__is_active=True)
-        .values_list("user__email", flat=True)
-        .distinct()
+    return contact_emails([authority.pk], roles)
+
+
+def submission_exclude_locked(
+    *, actor: User, call: Call, submission: TenderSubmission, reason: str, **data: Any
+) -> TenderSubmission:
+    """Exclude a locked tender from ranking with the reason its bidder will read: audited.
+
+    Shared by the moderator's exclusion of a non-compliant tender and by opening, which
+    excludes tenders from suppliers that stopped being members."""
+    submission.excluded_at = clock.now()
+    submission.exclusion_reason = reason
+    submission.save(update_fields=["excluded_at", "exclusion_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TENDER_EXCLUDED,
+        subject=submission,
+        organisation_id=call.buyer_id,
+        data={"reason": reason, **data},
     )
+    return submission

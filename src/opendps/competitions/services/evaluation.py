@@ -31,13 +31,16 @@ from opendps.competitions.models import (
     TenderSubmission,
 )
 from opendps.competitions.opened import OpenedTender, live_submissions, unseal_tenders
+from opendps.competitions.pricing import terms_content, terms_of
 from opendps.competitions.services.common import (
     BUY_ROLES,
     EVALUATE_ROLES,
     MODERATE_ROLES,
     lock_call,
+    submission_exclude_locked,
     supplier_emails,
 )
+from opendps.competitions.services.refusals import TenderAttempt, service_refusals_audited
 from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock
 from opendps.core.audit import audit_record
@@ -55,6 +58,10 @@ ALREADY_DECLARED = _("You have already declared for this call.")
 ALREADY_SUBMITTED = _("Your scores are submitted and can no longer be changed.")
 SCORE_MISSING = _(
     "Score every tender against every criterion, with a reason (missing: %(missing)s)."
+)
+CONSENSUS_REASON_MISSING = _(
+    "Give each consensus score a reason: the bidder reads it in its feedback "
+    "(missing: %(missing)s)."
 )
 SCORE_RANGE = _("Scores run from 0 to %(max)s.")
 UNKNOWN_TENDER = _("That tender is not part of this call.")
@@ -106,9 +113,18 @@ def conflict_declare(
 
 
 def _check_scores(
-    call: Call, scores: dict[str, dict[str, dict[str, Any]]], *, complete: bool
+    call: Call,
+    scores: dict[str, dict[str, dict[str, Any]]],
+    *,
+    complete: bool,
+    consensus: bool = False,
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Validate {submission_id: {criterion_key: {"score", "reason"}}} for compliant tenders."""
+    """Validate {submission_id: {criterion_key: {"score", "reason"}}} for compliant tenders.
+
+    ``complete`` asks for a score with a reason in every cell. A ``consensus`` reason is the
+    text the bidder reads in its feedback, so a blank one is refused in those words: only
+    what the moderator writes reaches a bidder, never a default.
+    """
     tenders = {str(s.pk) for s in live_submissions(call) if s.excluded_at is None}
     criteria = scored_criteria(criteria_parse(call.criteria))
     clean: dict[str, dict[str, dict[str, Any]]] = {}
@@ -129,17 +145,23 @@ def _check_scores(
                 "reason": str(item.get("reason", "")).strip(),
             }
     if complete:
+        cells = [(sid, c.key) for sid in sorted(tenders) for c in criteria]
         missing = [
-            f"{sid}/{c.key}"
-            for sid in sorted(tenders)
-            for c in criteria
-            if not clean.get(sid, {}).get(c.key, {}).get("reason")
+            f"{sid}/{key}"
+            for sid, key in cells
+            if not clean.get(sid, {}).get(key, {}).get("reason")
         ]
+        scored_all = all(key in clean.get(sid, {}) for sid, key in cells)
+        if consensus and missing and scored_all:
+            raise RuleViolation(
+                CONSENSUS_REASON_MISSING, code="reason_missing", missing=", ".join(missing)
+            )
         if missing:
             raise RuleViolation(SCORE_MISSING, code="score_missing", missing=", ".join(missing))
     return clean
 
 
+@service_refusals_audited(TenderAttempt.SCORE)
 @transaction.atomic(durable=True)
 def scoresheet_save(
     *, actor: User, call: Call, scores: dict[str, Any], submit: bool = False
@@ -173,6 +195,7 @@ def scoresheet_save(
     return sheet
 
 
+@service_refusals_audited(TenderAttempt.EXCLUDE, lambda kwargs: kwargs["submission"].call_id)
 @transaction.atomic(durable=True)
 def tender_exclude(*, actor: User, submission: TenderSubmission, reason: str) -> TenderSubmission:
     """Exclude a non-compliant tender from ranking, with the reason the bidder will read."""
@@ -184,22 +207,19 @@ def tender_exclude(*, actor: User, submission: TenderSubmission, reason: str) ->
     if not reason.strip():
         raise RuleViolation(REASON_REQUIRED, code="reason_required")
     submission = TenderSubmission.objects.select_for_update().get(pk=submission.pk, call=call)
-    submission.excluded_at = clock.now()
-    submission.exclusion_reason = reason.strip()
-    submission.save(update_fields=["excluded_at", "exclusion_reason"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.TENDER_EXCLUDED,
-        subject=submission,
-        organisation_id=call.buyer_id,
-        data={"reason": submission.exclusion_reason},
+    return submission_exclude_locked(
+        actor=actor, call=call, submission=submission, reason=reason.strip()
     )
-    return submission
 
 
+@service_refusals_audited(TenderAttempt.MODERATE)
 @transaction.atomic(durable=True)
 def moderation_record(*, actor: User, call: Call, scores: dict[str, Any]) -> Moderation:
-    """Consensus scores with a rationale for each, after independent scoring."""
+    """Consensus scores with a rationale for each, after independent scoring.
+
+    Each rationale is the moderator's own text and goes to the bidder word for word
+    (``_feedback_for_all``); the evaluators' notes stay on their scoresheets.
+    """
     call = lock_call(call)
     permissions.require_role(actor, call.market.authority, MODERATE_ROLES)
     _require_opened(call)
@@ -207,7 +227,7 @@ def moderation_record(*, actor: User, call: Call, scores: dict[str, Any]) -> Mod
         raise Conflict(ALREADY_AWARDED)
     if not call.scoresheets.filter(submitted_at__isnull=False).exists():
         raise RuleViolation(NO_SUBMITTED_SCORES, code="no_scores")
-    clean = _check_scores(call, scores, complete=True)
+    clean = _check_scores(call, scores, complete=True, consensus=True)
     moderation, _created = Moderation.objects.update_or_create(
         call=call,
         defaults={"moderator": actor, "moderated_at": clock.now(), "scores": clean},
@@ -248,6 +268,7 @@ def _advantages(
     ]
 
 
+@service_refusals_audited(TenderAttempt.AWARD)
 @transaction.atomic(durable=True)
 def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False) -> Award:
     """Rank the compliant tenders on the published criteria; the best wins.
@@ -273,6 +294,7 @@ def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False)
     now = clock.now()
     regime = get_regime(market.regime, market.validity_starts_at)
     winner = ranked[0]
+    terms = terms_of(call)
     ranking = [
         {
             "submission_id": r.bid.submission_id,
@@ -282,6 +304,7 @@ def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False)
             "points": {k: str(v) for k, v in r.points.items()},
             "scores": r.bid.scores,
             "price": str(r.bid.price),
+            "value": str(terms.value(r.bid.price)),
         }
         for r in ranked
     ]
@@ -300,7 +323,8 @@ def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False)
         award_notice_due_at=regime.award_notice_due(now),
         # PA 2023: the contract award notice is published with the decision (s 50 first).
         award_notice_published_at=now if not regime.award_notice_due(now) else None,
-        contract_value=winner.bid.price,
+        # A unit rate is not a contract value: the rate times the expected quantity is.
+        contract_value=terms.value(winner.bid.price),
     )
     _feedback_for_all(call, award, criteria, tenders, moderation, now)
     audit_record(
@@ -332,6 +356,7 @@ def _feedback_for_all(
 ) -> None:
     by_submission = {entry["submission_id"]: entry for entry in award.ranking}
     winner = by_submission[award.winner_id]
+    terms = terms_of(call)
     names = {c.key: c.name for c in criteria}
     for tender in tenders:
         submission = tender.submission
@@ -369,6 +394,10 @@ def _feedback_for_all(
             "winner_total": winner["total"],
             "your_price": str(tender.price),
             "winning_price": winner["price"],
+            # The whole contract's value at each price: equal to the price for a total.
+            "your_value": str(terms.value(tender.price)),
+            "winning_value": str(award.contract_value),
+            **terms_content(terms),
             "relative_advantages": _advantages(criteria, mine, winner)
             if mine and mine is not winner
             else [],

@@ -18,13 +18,21 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, User
 from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.models import Call, Invitation, SealedDocument, TenderSubmission
-from opendps.competitions.services.common import OPEN_ROLES, TENDER_ROLES, lock_call
+from opendps.competitions.pricing import terms_of
+from opendps.competitions.services.common import (
+    OPEN_ROLES,
+    TENDER_ROLES,
+    lock_call,
+    submission_exclude_locked,
+)
+from opendps.competitions.services.refusals import TenderAttempt, service_refusals_audited
 from opendps.core import clock, sealing
 from opendps.core.audit import audit_record
 from opendps.core.errors import Conflict, DomainError, NotPermitted, RuleViolation
@@ -49,6 +57,18 @@ SECOND_OFFICER_NEEDED = _(
 )
 CALL_NOT_CLOSED = _("Only a call whose deadline has passed can be opened.")
 TOO_MANY_DOCUMENTS = _("Attach at most %(count)s documents.")
+EXCLUDED_REMOVED = _(
+    "Your organisation was removed from this category before the tenders were opened, so "
+    "the tender cannot be considered. Reason for the removal: %(reason)s"
+)
+EXCLUDED_SUSPENDED = _(
+    "Your organisation's membership of this category was suspended when the tenders were "
+    "opened, so the tender cannot be considered. Reason for the suspension: %(reason)s"
+)
+EXCLUDED_DECLARATION_OVERDUE = _(
+    "Your organisation's renewed self-declaration was overdue when the tenders were opened, "
+    "so its membership was suspended and the tender cannot be considered."
+)
 
 MAX_ANSWER = 20_000
 MAX_PRICE = Decimal("999999999999.99")  # what Award.contract_value can hold
@@ -72,6 +92,7 @@ def _clean_payload(call: Call, price: Any, answers: dict[str, str], notes: str) 
         or amount.as_tuple().exponent < -2  # type: ignore[operator]
     ):
         raise RuleViolation(PRICE_INVALID, code="price_invalid")
+    terms_of(call).check_price(amount)
     clean: dict[str, str] = {}
     for criterion in call.criteria:
         if criterion["kind"] == CriterionKind.PRICE:
@@ -260,7 +281,7 @@ def _store(*, actor: User, call: Call, supplier: Organisation, sealed: _Sealed) 
         "call_id": call.pk,
         "supplier_id": supplier.pk,
         "submission_id": submission.pk,
-        "received_at": received_at.isoformat(timespec="milliseconds"),
+        "received_at": clock.utc_text(received_at),
         "sealed_sha256": submission.sealed_sha256,
         "documents": len(sealed.documents),
     }
@@ -305,19 +326,11 @@ def tender_withdraw(*, actor: User, call: Call, supplier: Organisation) -> Tende
     return submission
 
 
+@service_refusals_audited(TenderAttempt.OPEN)
 def call_open(*, actor: User, call: Call) -> Call:
-    """Open the box after the deadline (audited); refused attempts are audited too."""
-    try:
-        return _open(actor=actor, call=call)
-    except DomainError as error:
-        if error.code in {"too_early", "not_permitted"}:
-            _record_refusal(
-                actor,
-                call,
-                AuditEventType.TENDER_ACCESS_REFUSED,
-                {"attempt": "open", "reason": error.code, "at": clock.now().isoformat()},
-            )
-        raise
+    """Open the box after the deadline (audited); refused attempts are audited too, at
+    most once a minute per person (``services.refusals``)."""
+    return _open(actor=actor, call=call)
 
 
 @transaction.atomic(durable=True)
@@ -328,7 +341,7 @@ def _open(*, actor: User, call: Call) -> Call:
     if call.opened_at is not None:
         raise Conflict(ALREADY_OPENED)
     if call.published_at is None or call.cancelled_at is not None:
-        raise RuleViolation(CALL_NOT_CLOSED)
+        raise RuleViolation(CALL_NOT_CLOSED, code="call_not_closed")
     if now < call.deadline:
         from opendps.core.calendar import london_text
 
@@ -349,7 +362,7 @@ def _open(*, actor: User, call: Call) -> Call:
                 organisation_id=call.buyer_id,
             )
             return call
-        raise Conflict(SECOND_OFFICER_NEEDED)
+        raise Conflict(SECOND_OFFICER_NEEDED, code="second_officer_needed")
     call.opened_at = now
     call.opened_by = actor
     call.save(update_fields=["opened_at", "opened_by"])
@@ -361,7 +374,45 @@ def _open(*, actor: User, call: Call) -> Call:
         organisation_id=call.buyer_id,
         data={"tenders": live, "second_officer_id": call.opening_requested_by_id},
     )
+    _exclude_non_members(actor, call, now)
     return call
+
+
+def _exclude_non_members(actor: User, call: Call, now: Any) -> None:
+    """A tender is considered only from a member of the category (reg 34; PA 2023 s 34:
+    a non-member's tender is disregarded): one sent before the supplier was removed,
+    suspended or debarred is excluded at opening, with the reason its bidder will read."""
+    regime = get_regime(call.market.regime, call.market.validity_starts_at)
+    if regime.accepts_tender_from(False):
+        return
+    active = CategoryMember.objects.filter(
+        active_members_q(now), category_id=call.category_id, supplier=OuterRef("supplier_id")
+    )
+    outsiders = call.submissions.filter(
+        withdrawn_at=None, superseded_at=None, excluded_at=None
+    ).exclude(Exists(active))
+    for submission in outsiders.select_for_update():
+        submission_exclude_locked(
+            actor=actor,
+            call=call,
+            submission=submission,
+            reason=_not_a_member_reason(call, submission.supplier_id),
+            at_opening=True,
+        )
+
+
+def _not_a_member_reason(call: Call, supplier_id: int) -> str:
+    member = (
+        CategoryMember.objects.filter(category_id=call.category_id, supplier_id=supplier_id)
+        .order_by("-admitted_at")
+        .first()
+    )
+    if member is None or member.removed_at is not None:
+        why = member.removal_reason if member else ""
+        return str(EXCLUDED_REMOVED) % {"reason": why}
+    if member.suspended_at is not None:
+        return str(EXCLUDED_SUSPENDED) % {"reason": member.suspension_reason}
+    return str(EXCLUDED_DECLARATION_OVERDUE)
 
 
 def is_opening_pending_second_officer(call: Call) -> bool:

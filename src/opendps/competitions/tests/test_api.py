@@ -752,9 +752,8 @@ def test_tender_submit_per_role(people, api_client_for, role, call):
     assert body["receipt"] == submission.receipt
     assert body["receipt"]["call_id"] == call.pk
     assert body["receipt"]["submission_id"] == submission.pk
-    assert body["receipt"]["received_at"] == submission.received_at.isoformat(
-        timespec="milliseconds"
-    )
+    assert body["receipt"]["received_at"] == clock.utc_text(submission.received_at)
+    assert body["receipt"]["received_at"].endswith("Z")
     assert receipt_signature_valid(body["receipt"], body["signature"])
     assert b"4321.50" not in bytes(submission.sealed_payload)
 
@@ -1352,6 +1351,30 @@ def test_moderation_needs_a_submitted_sheet_and_complete_scores(people, api_clie
     assert response.status_code == 422
     assert response.json()["detail"].startswith("Score every tender against every criterion")
     assert not Moderation.objects.exists()
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_moderation_refuses_a_blank_consensus_reason_and_copies_no_notes(
+    people, api_client_for, scored, blank
+):
+    """A consensus score needs the moderator's own reason, since the bidder reads it: a
+    blank or missing one is refused, never filled in from the evaluators' notes."""
+    alpha = live(scored, people.supplier_a)
+    scores = scores_for(scored, {people.supplier_a: 2, people.supplier_b: 4})
+    if blank is None:
+        del scores[str(alpha.pk)]["quality"]["reason"]
+    else:
+        scores[str(alpha.pk)]["quality"]["reason"] = blank
+    refused(
+        api_client_for(people.commissioner).post(
+            f"/api/v1/competitions/{scored.pk}/moderation", {"scores": scores}
+        ),
+        422,
+        "Give each consensus score a reason: the bidder reads it in its feedback "
+        f"(missing: {alpha.pk}/quality).",
+    )
+    assert not Moderation.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.MODERATION_RECORDED).exists()
 
 
 EXCLUDE_EXPECTED = SCORE_EXPECTED | {

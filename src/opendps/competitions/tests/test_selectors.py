@@ -79,17 +79,21 @@ def test_planned_calls_are_the_own_authoritys_and_never_withdrawn(people, market
     assert not selectors.planned_call_list(people.supplier_a_admin, authority_ids=both).exists()
 
 
-def test_the_count_of_sealed_tenders_is_for_the_authority_only(people, tendered):
-    assert selectors.tender_count_live(people.buyer, call=seen_by(people.buyer, tendered)) == 2
-    assert selectors.tender_count_live(people.evaluator, call=tendered) == 2
+def test_the_count_of_sealed_tenders_is_for_the_authority_only_after_the_deadline(people, tendered):
+    """Before the deadline nobody but each supplier learns whether or how many tendered:
+    the count is ``None``; after it, the authority's people get it."""
+    assert selectors.tender_count_live(people.buyer, call=seen_by(people.buyer, tendered)) is None
+    assert selectors.tender_count_live(people.evaluator, call=tendered) is None
     services.tender_withdraw(
         actor=people.supplier_b_admin, call=tendered, supplier=people.supplier_b
     )
-    assert selectors.tender_count_live(people.buyer, call=tendered) == 1
-    with pytest.raises(NotFound):
-        selectors.tender_count_live(
-            people.supplier_a_admin, call=seen_by(people.supplier_a_admin, tendered)
-        )
+    with time_machine.travel(tendered.deadline, tick=False):
+        assert selectors.tender_count_live(people.buyer, call=tendered) == 1
+        assert selectors.tender_count_live(people.evaluator, call=tendered) == 1
+        with pytest.raises(NotFound):
+            selectors.tender_count_live(
+                people.supplier_a_admin, call=seen_by(people.supplier_a_admin, tendered)
+            )
 
 
 def test_a_supplier_sees_answered_questions_and_its_own_not_others_unanswered(people, call):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 
 from opendps.competitions import services
-from opendps.competitions.models import Award, Call, Feedback, Invitation, TenderSubmission
+from opendps.competitions.models import (
+    Award,
+    Call,
+    Feedback,
+    Invitation,
+    Moderation,
+    TenderSubmission,
+)
 from opendps.competitions.status import CallStatus, call_status
 from opendps.contracts.models import Contract
 from opendps.core import clock
@@ -222,8 +229,9 @@ def test_annex_iv_a_receipt_records_the_exact_server_time_signed(people, open_ca
     with time_machine.travel(moment, tick=False):
         submission = tender(people, open_call)
     assert submission.received_at == moment.replace(microsecond=876000)
-    assert submission.receipt["received_at"] == submission.received_at.isoformat(
-        timespec="milliseconds"
+    # UTC with Z, to the millisecond: the form of every moment the platform writes.
+    assert submission.receipt["received_at"] == moment.astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.876Z"
     )
     from opendps.core.sealing import receipt_signature_valid
 
@@ -389,6 +397,39 @@ def evaluate_and_award(people, call, quality: dict, **award_kwargs):
         return services.award_decide(actor=people.buyer, call=call, **award_kwargs)
 
 
+def test_moderation_refuses_a_consensus_score_without_its_own_reason(people, open_call):
+    """The bidder reads the consensus reason in its feedback, so a consensus score with a
+    blank reason is refused in those words; nothing is recorded and nothing is copied from
+    the evaluator's notes."""
+    submission = tender(people, open_call, price="4000")
+    sid = str(submission.pk)
+    with time_machine.travel(open_call.deadline + timedelta(minutes=1), tick=False):
+        services.call_open(actor=people.buyer, call=open_call)
+        services.conflict_declare(actor=people.evaluator, call=open_call, has_conflict=False)
+        notes = {
+            sid: {
+                key: {"score": 3, "reason": "Evaluator's note"}
+                for key in ("quality", "social_value")
+            }
+        }
+        services.scoresheet_save(actor=people.evaluator, call=open_call, scores=notes, submit=True)
+        consensus = {
+            sid: {
+                "quality": {"score": 3, "reason": "  "},
+                "social_value": {"score": 3, "reason": "The panel's reason"},
+            }
+        }
+        with pytest.raises(RuleViolation) as refused:
+            services.moderation_record(actor=people.commissioner, call=open_call, scores=consensus)
+    assert refused.value.code == "reason_missing"
+    assert str(refused.value) == (
+        "Give each consensus score a reason: the bidder reads it in its feedback "
+        f"(missing: {sid}/quality)."
+    )
+    assert not Moderation.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.MODERATION_RECORDED).exists()
+
+
 def test_best_value_tender_wins_and_every_bidder_gets_feedback(people, open_call, mailbox):
     tender(people, open_call, price="4000")  # A: cheaper
     tender(people, open_call, supplier=people.supplier_b, price="5000")  # B: better quality
@@ -514,6 +555,83 @@ def test_raw_database_and_file_storage_hold_no_tender_plaintext_before_opening(
     for path in stored:
         content = path.read_bytes()
         assert all(marker not in content for marker in markers), path  # ...but unreadable
+
+
+def _raw_holdings(media_root: str) -> list[tuple[str, bytes]]:
+    """Every table row and every stored file, as raw bytes, named by table or path."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    held = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            for row in cursor.fetchall():
+                for value in row:
+                    raw = (
+                        bytes(value)
+                        if isinstance(value, (bytes, memoryview))
+                        else str(value).encode()
+                    )
+                    held.append((table, raw))
+    for path in Path(media_root).rglob("*"):
+        if path.is_file():
+            held.append((str(path), path.read_bytes()))
+    return held
+
+
+def test_after_award_only_the_winners_social_value_commitment_is_held_in_clear(
+    people, open_call, settings
+):
+    """After opening, scoring, award and contract the raw database and file storage hold
+    nothing of the losing tender (answers, notes, document) and nothing of the winning
+    one but its social-value answer: a contract term, kept as the KPIs it becomes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def pdf(marker: bytes, name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"%PDF-1.4\n" + marker + b"\n%%EOF\n")
+
+    tender(  # the loser: cheaper, weaker
+        people,
+        open_call,
+        price="4000",
+        answers={"quality": "LOSER-QUALITY-3141", "social_value": "LOSER-SV-2718"},
+        notes="LOSER-NOTES-1618",
+        files=[pdf(b"LOSER-DOC-1414", "loser-method.pdf")],
+    )
+    tender(  # the winner
+        people,
+        open_call,
+        supplier=people.supplier_b,
+        price="5000",
+        answers={"quality": "WINNER-QUALITY-1732", "social_value": "WINNER-SV-COMMIT-2236"},
+        notes="WINNER-NOTES-2449",
+        files=[pdf(b"WINNER-DOC-2645", "winner-method.pdf")],
+    )
+    award = evaluate_and_award(people, open_call, {people.supplier_a: 2, people.supplier_b: 4})
+    assert award.winner.supplier == people.supplier_b
+    contract = Contract.objects.get()
+    assert contract.commitments == {"social_value": {"social_value": "WINNER-SV-COMMIT-2236"}}
+
+    never = [
+        b"LOSER-QUALITY-3141",
+        b"LOSER-SV-2718",
+        b"LOSER-NOTES-1618",
+        b"LOSER-DOC-1414",
+        b"loser-method.pdf",
+        b"WINNER-QUALITY-1732",
+        b"WINNER-NOTES-2449",
+        b"WINNER-DOC-2645",
+        b"winner-method.pdf",
+    ]
+    held = _raw_holdings(settings.MEDIA_ROOT)
+    for where, raw in held:
+        for marker in never:
+            assert marker not in raw, (where, marker)
+    assert {where for where, raw in held if b"WINNER-SV-COMMIT-2236" in raw} == {
+        Contract._meta.db_table
+    }
 
 
 def test_call_status_annotation_matches_the_python_rule(people, members):

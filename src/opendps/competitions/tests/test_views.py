@@ -9,6 +9,7 @@ import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +241,8 @@ PAGES = [
         lambda w: "/evaluation",
         expect(default=403, other_buyer=200, **EVALUATORS),
     ),
-    ("home", lambda w: "/", expect(default=200)),
+    # Signed out, the home page is the public front door (and names no call).
+    ("home", lambda w: "/", expect(default=200) | {"anonymous": 200}),
 ]
 
 
@@ -261,7 +263,9 @@ SUPPLIER_POSTS = ["tender", "withdraw", "questions"]
 
 def test_outsiders_posting_to_a_call_get_sign_in_or_not_found_and_change_nothing(people, world):
     call, submission = world["call"], world["submission"]
-    before = (AuditEvent.objects.count(), TenderSubmission.objects.count())
+    # Refused attempts on tender data are themselves audited (Annex IV (g)): nothing else.
+    changes = AuditEvent.objects.exclude(event_type=AuditEventType.TENDER_ACCESS_REFUSED)
+    before = (changes.count(), TenderSubmission.objects.count())
     paths = [f"/calls/{call.pk}/{action}" for action in BUYER_POSTS + SUPPLIER_POSTS]
     paths.append(f"/calls/{call.pk}/tenders/{submission.pk}/exclude")
     for path in paths:
@@ -279,7 +283,7 @@ def test_outsiders_posting_to_a_call_get_sign_in_or_not_found_and_change_nothing
     for action in SUPPLIER_POSTS:
         response = client_as(people, "buyer").post(f"/calls/{call.pk}/{action}", {"question": "x"})
         assert response.status_code == 403, action
-    assert (AuditEvent.objects.count(), TenderSubmission.objects.count()) == before
+    assert (changes.count(), TenderSubmission.objects.count()) == before
     submission.refresh_from_db()
     assert submission.excluded_at is None and submission.withdrawn_at is None
 
@@ -760,7 +764,8 @@ def test_buyer_pages_show_no_tender_content_before_opening(people, tendered):
         for path in [*pages, *(f"/calls/{tendered.pk}/{p}" for p in ("evaluation", "moderation"))]:
             page = text_of(client.get(path))
             assert all(marker not in page for marker in markers), (role, path)
-    assert "2 tenders received" in text_of(client_for(people.buyer).get(pages[1]))
+    sealed = text_of(client_for(people.buyer).get(pages[1]))
+    assert "Sealed until the deadline" in sealed and "tenders received" not in sealed
 
     with time_machine.travel(tendered.deadline + timedelta(minutes=1), tick=True):
         buyer = client_for(people.buyer)
@@ -994,6 +999,162 @@ def test_a_moderator_who_did_not_score_starts_from_the_submitted_sheets_only(peo
     assert draft_secret not in page
     buyer_page = text_of(client_for(people.buyer).get(f"/calls/{opened.pk}/moderation"))
     assert "Submitted 1 on quality" not in buyer_page  # its own sheet is not submitted yet
+
+
+NOTES_CANARY = "EVALUATOR-NOTE-CANARY-6620"
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+class PageReader(HTMLParser):
+    """A page as a browser holds it: what each post form would send as rendered (checked
+    radios, text boxes' contents, hidden fields), its text, and the text inside each element
+    with an id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, str]] = []
+        self.texts: dict[str, str] = {}
+        self.text = ""
+        self._open: list[tuple[str, str | None]] = []
+        self._form: dict[str, str] | None = None
+        self._textarea: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form":
+            self._form = {} if (attr.get("method") or "").lower() == "post" else None
+        elif tag == "input" and self._form is not None and attr.get("name"):
+            kind = attr.get("type") or "text"
+            if kind not in {"submit", "button"} and (
+                kind not in {"radio", "checkbox"} or "checked" in attr
+            ):
+                self._form[str(attr["name"])] = attr.get("value") or ""
+        elif tag == "textarea" and self._form is not None:
+            self._textarea = str(attr["name"])
+            self._form[self._textarea] = ""
+        if tag not in VOID_ELEMENTS:
+            self._open.append((tag, attr.get("id")))
+            if attr.get("id"):
+                self.texts[str(attr["id"])] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_ELEMENTS or tag not in {name for name, _ in self._open}:
+            return
+        while self._open and self._open.pop()[0] != tag:
+            pass
+        if tag == "textarea" and self._form is not None and self._textarea is not None:
+            # A browser drops the one newline that may follow <textarea>.
+            self._form[self._textarea] = self._form[self._textarea].removeprefix("\n")
+            self._textarea = None
+        elif tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+        for _tag, element_id in self._open:
+            if element_id:
+                self.texts[element_id] += data
+        if self._textarea is not None and self._form is not None:
+            self._form[self._textarea] += data
+
+    def form_with(self, prefix: str) -> dict[str, str]:
+        """The one post form with a field whose name starts with ``prefix``."""
+        (form,) = [f for f in self.forms if any(name.startswith(prefix) for name in f)]
+        return form
+
+
+def submit_sheets_with_notes(people: Any, call: Call) -> None:
+    """The evaluator and the commissioner each submit a sheet whose every note holds the
+    canary and names its writer's role."""
+    for person, role, quality in [
+        (people.evaluator, "Evaluator", {people.supplier_a: 2, people.supplier_b: 4}),
+        (people.commissioner, "Commissioner", {people.supplier_a: 3, people.supplier_b: 3}),
+    ]:
+        services.conflict_declare(actor=person, call=call, has_conflict=False)
+        services.scoresheet_save(
+            actor=person,
+            call=call,
+            scores=scores_for(call, quality, reason=f"{role} note {NOTES_CANARY}: scored"),
+            submit=True,
+        )
+
+
+def test_the_consensus_reason_starts_empty_beside_the_evaluators_read_only_notes(people, opened):
+    """Each reason box starts empty; beside each criterion the page shows every evaluator's
+    score and notes as plain text, labelled as not shared with bidders."""
+    submit_sheets_with_notes(people, opened)
+    page = PageReader(
+        text_of(client_for(people.commissioner).get(f"/calls/{opened.pk}/moderation"))
+    )
+    form = page.form_with("reason_")
+    reasons = {name: value for name, value in form.items() if name.startswith("reason_")}
+    assert len(reasons) == 4
+    assert set(reasons.values()) == {""}
+    assert not any(NOTES_CANARY in value for value in form.values())
+    alpha, beta = live(opened, people.supplier_a), live(opened, people.supplier_b)
+    # The scores still start from the rounded average: Alpha 2.5 → 3.
+    assert form[f"score_{alpha.pk}_quality"] == "3"
+    for submission in (alpha, beta):
+        for key in ("quality", "social_value"):
+            notes = page.texts[f"notes_{submission.pk}_{key}"]
+            assert "Evaluators' notes — not shared with bidders" in notes
+            name = submission.supplier.name
+            assert f"{name} Evaluator note {NOTES_CANARY}: scored" in notes
+            assert f"{name} Commissioner note {NOTES_CANARY}: scored" in notes
+
+
+def test_the_page_says_the_consensus_reason_is_what_the_bidder_reads(people, opened):
+    """Next to each reason box: the bidder reads this reason in its feedback."""
+    submit_sheets_with_notes(people, opened)
+    page = PageReader(
+        text_of(client_for(people.commissioner).get(f"/calls/{opened.pk}/moderation"))
+    )
+    for supplier in (people.supplier_a, people.supplier_b):
+        submission = live(opened, supplier)
+        for key in ("quality", "social_value"):
+            hint = page.texts[f"id_reason_{submission.pk}_{key}-hint"]
+            assert f"{supplier.name} reads this reason in its feedback" in hint
+            assert "evaluators' notes are not shared" in hint
+
+
+def test_bidders_read_only_what_the_moderator_writes(
+    people, opened, api_client_for, django_capture_on_commit_callbacks
+):
+    """The moderator sends the form back as the page rendered it, writing only the reasons
+    it must; after the award no bidder's feedback (page or API) holds an evaluator's notes,
+    name or role."""
+    submit_sheets_with_notes(people, opened)
+    commissioner = client_for(people.commissioner)
+    page = PageReader(text_of(commissioner.get(f"/calls/{opened.pk}/moderation")))
+    form = page.form_with("reason_")
+    written = {
+        name: f"Moderator wrote {name}"
+        for name, value in form.items()
+        if name.startswith("reason_") and not value.strip()
+    }
+    recorded = commissioner.post(f"/calls/{opened.pk}/moderation", form | written)
+    assert recorded.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(people.buyer).post(f"/calls/{opened.pk}/award").status_code == 302
+    assert Award.objects.exists()
+    for supplier, admin in [
+        (people.supplier_a, people.supplier_a_admin),
+        (people.supplier_b, people.supplier_b_admin),
+    ]:
+        submission = live(opened, supplier)
+        feedback_page = PageReader(text_of(client_for(admin).get(f"/calls/{opened.pk}/feedback")))
+        shown = feedback_page.text
+        response = api_client_for(admin).get(f"/api/v1/competitions/{opened.pk}/feedback")
+        assert response.status_code == 200
+        served = json.dumps(response.json())
+        for text in (shown, served):
+            assert f"Moderator wrote reason_{submission.pk}_quality" in text
+            assert NOTES_CANARY not in text
+            for leaked in ("Evaluator", "Commissioner", "evaluator@", "commissioner@"):
+                assert leaked not in text
 
 
 def test_contract_during_standstill_is_refused_on_the_page(people, opened):

@@ -4,7 +4,8 @@ Each view parses input, calls one service or selector, and renders. Who may see 
 ``selectors.call_get``'s business (anyone else gets "not found", whoever guesses its id);
 who may change it is the services'. Tender content reaches a page only through
 ``selectors.tender_list_opened``, so before the box is opened a buyer's page can show how
-many tenders arrived and nothing else (Directive 2014/24/EU Annex IV (b)).
+many tenders arrived, once the deadline has passed, and nothing else (Directive 2014/24/EU
+Annex IV (b)). A refused attempt on tender data is audited by ``refusals_audited``.
 
 The pages live in modules by area: ``calls``, ``tendering``, ``evaluations``, ``awards``
 and ``offers``, with shared pieces in ``common``. This package re-exports every view, so
@@ -45,6 +46,7 @@ from opendps.competitions.views.offers import (
     standing_offer_edit,
     standing_offers,
 )
+from opendps.competitions.views.opportunities import opportunity_detail, opportunity_list
 from opendps.competitions.views.tendering import (
     receipt,
     receipt_download,
@@ -72,6 +74,8 @@ __all__ = [
     "invitations",
     "moderation",
     "ms_text",
+    "opportunity_detail",
+    "opportunity_list",
     "planned_call_announce",
     "planned_call_withdraw",
     "question_answer",

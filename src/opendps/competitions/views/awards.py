@@ -19,7 +19,9 @@ from opendps.competitions import selectors, services
 from opendps.competitions.criteria import PRICE_FORMULA, TIE_BREAK_RULE, CriterionKind
 from opendps.competitions.forms import KIND_LABELS, SCORE_LABELS, AwardForm, ConfirmForm
 from opendps.competitions.models import Award, Call
+from opendps.competitions.pricing import terms_from
 from opendps.competitions.services.common import BUY_ROLES
+from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.views.common import _authority_call, _regime, status_tag
 from opendps.competitions.views.evaluations import _names, _sheet_rows
 from opendps.core import clock
@@ -109,6 +111,7 @@ def _award_page(request: HttpRequest, call: Call, form: Any = None) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusals_audited(TenderAttempt.AWARD)
 def award(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
     if request.method == "GET":
@@ -183,6 +186,7 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
             "title": _("Feedback on %(title)s") % {"title": record.call.title},
             "call": record.call,
             "feedback": content,
+            "terms": terms_from(content),
             "rows": rows,
             "advantages": advantages,
             "standstill_ends_at": datetime.fromisoformat(standstill) if standstill else None,

@@ -31,6 +31,7 @@ from opendps.competitions.forms import (
     call_error_field,
 )
 from opendps.competitions.models import Call, PlannedCall
+from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.competitions.services.calls import default_criteria
 from opendps.competitions.services.common import (
     BUY_ROLES,
@@ -38,6 +39,7 @@ from opendps.competitions.services.common import (
     MODERATE_ROLES,
     OPEN_ROLES,
 )
+from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.awards import _award_context
 from opendps.competitions.views.common import (
@@ -205,6 +207,8 @@ def call_create(request: AuthedRequest) -> HttpResponse:
     market = category.market
     rapid_defaults = market.light_touch and request.GET.get("rapid") == "1"
     initial = CallForm.initial_criteria(default_criteria(rapid=rapid_defaults))
+    if rapid_defaults:  # a care package for one person is priced per hour
+        initial |= {"price_basis": PriceBasis.UNIT_RATE, "price_unit": PriceUnit.HOUR}
     form = CallForm(_posted(request), initial=initial | {"rapid": rapid_defaults})
     if request.method == "POST" and form.is_valid():
         call = call_service(
@@ -533,6 +537,7 @@ def question_answer(request: AuthedRequest, call_id: int, question_id: int) -> H
 
 @login_required
 @require_POST
+@refusals_audited(TenderAttempt.OPEN)
 def call_open(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, OPEN_ROLES)
     form = ConfirmForm(request.POST)

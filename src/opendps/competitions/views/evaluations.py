@@ -20,6 +20,7 @@ from opendps.competitions.forms import SCORE_LABELS, ConflictForm, ReasonForm, S
 from opendps.competitions.models import Call, Scoresheet, TenderSubmission
 from opendps.competitions.opened import OpenedTender
 from opendps.competitions.services.common import BUY_ROLES, EVALUATE_ROLES, MODERATE_ROLES
+from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.common import (
     _authority_call,
@@ -108,6 +109,7 @@ def _exclude_form(submission: TenderSubmission, data: Any = None) -> ReasonForm:
 
 @login_required
 @require_GET
+@refusals_audited(TenderAttempt.READ)
 def tenders(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id)
     opened = selectors.tender_list_opened(request.user, call_id=call.pk) if call.opened_at else []
@@ -116,6 +118,7 @@ def tenders(request: AuthedRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals_audited(TenderAttempt.EXCLUDE)
 def tender_exclude(request: AuthedRequest, call_id: int, submission_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, MODERATE_ROLES, NOT_A_MODERATOR)
     tender, opened = _opened_tender(request, call, submission_id)
@@ -160,6 +163,7 @@ def _sheet_rows(call: Call, scores: dict[str, Any], names: dict[str, str]) -> li
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusals_audited(TenderAttempt.SCORE)
 def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, EVALUATE_ROLES, NOT_AN_EVALUATOR)
     opened = call.opened_at is not None
@@ -246,36 +250,58 @@ def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
     )
 
 
-def _averages(call: Call, sheets: list[Scoresheet]) -> dict[str, dict[str, dict[str, Any]]]:
-    """The submitted sheets' average score (rounded half up) and their reasons together."""
-    collected: dict[str, dict[str, dict[str, list[Any]]]] = {}
+def _average_scores(sheets: list[Scoresheet]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The submitted sheets' average score (rounded half up), with no reason.
+
+    The consensus reason box starts empty: the bidder reads it in its feedback, so it holds
+    only what the moderator writes. The evaluators' notes are shown beside it instead
+    (``_evaluator_notes``).
+    """
+    collected: dict[str, dict[str, list[Decimal]]] = {}
     for sheet in sheets:
         for submission_id, by_criterion in sheet.scores.items():
             for key, item in by_criterion.items():
-                cell = collected.setdefault(submission_id, {}).setdefault(
-                    key, {"scores": [], "reasons": []}
+                collected.setdefault(submission_id, {}).setdefault(key, []).append(
+                    Decimal(item["score"])
                 )
-                cell["scores"].append(Decimal(item["score"]))
-                if item.get("reason"):
-                    cell["reasons"].append(item["reason"])
     return {
         submission_id: {
             key: {
                 "score": int(
-                    (sum(cell["scores"]) / len(cell["scores"])).quantize(
+                    (sum(scores, Decimal(0)) / len(scores)).quantize(
                         Decimal(1), rounding=ROUND_HALF_UP
                     )
-                ),
-                "reason": "\n".join(cell["reasons"]),
+                )
             }
-            for key, cell in by_criterion.items()
+            for key, scores in by_criterion.items()
         }
         for submission_id, by_criterion in collected.items()
     }
 
 
+def _evaluator_notes(sheets: list[Scoresheet]) -> dict[str, list[dict[str, Any]]]:
+    """Each evaluator's score and notes, by the name of the reason box they sit beside.
+
+    Read-only context for the moderator's eyes: never a form value, so never sent back.
+    """
+    notes: dict[str, list[dict[str, Any]]] = {}
+    for sheet in sheets:
+        evaluator = sheet.evaluator.full_name or sheet.evaluator.email
+        for submission_id, by_criterion in sheet.scores.items():
+            for key, item in by_criterion.items():
+                notes.setdefault(f"reason_{submission_id}_{key}", []).append(
+                    {
+                        "evaluator": evaluator,
+                        "score": str(SCORE_LABELS.get(item.get("score"), "")),
+                        "notes": item.get("reason", ""),
+                    }
+                )
+    return notes
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusals_audited(TenderAttempt.MODERATE)
 def moderation(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, MODERATE_ROLES, NOT_A_MODERATOR)
     opened = call.opened_at is not None
@@ -288,12 +314,13 @@ def moderation(request: AuthedRequest, call_id: int) -> HttpResponse:
     awarded = selectors.award_for_call(request.user, call=call) is not None
     form = None
     if opened and not awarded:
-        initial = _averages(call, sheets) if recorded is None else recorded.scores
+        initial = _average_scores(sheets) if recorded is None else recorded.scores
         form = ScoresForm(
             _posted(request),
             tenders=compliant,
             criteria=call.criteria,
             complete=True,
+            consensus=True,
             initial=ScoresForm.initial_from(initial),
         )
         if request.method == "POST" and form.is_valid():
@@ -323,6 +350,7 @@ def moderation(request: AuthedRequest, call_id: int) -> HttpResponse:
             "sheets": [
                 {"sheet": sheet, "rows": _sheet_rows(call, sheet.scores, names)} for sheet in sheets
             ],
+            "notes": _evaluator_notes(sheets),
             "no_sheets": not sheets,
         },
     )

@@ -19,6 +19,7 @@ from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.forms import ConfirmForm, TenderForm
 from opendps.competitions.models import Call, StandingOffer, TenderSubmission
 from opendps.competitions.opened import unseal_document
+from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.common import (
     _authority_call,
@@ -142,6 +143,7 @@ def _receipts_page(
 
 @login_required
 @require_GET
+@refusals_audited(TenderAttempt.READ)
 def receipts(request: AuthedRequest, call_id: int) -> HttpResponse:
     call, supplier = _supplier_call(request, call_id)
     return _receipts_page(request, call, supplier)
@@ -179,6 +181,7 @@ def _own_receipt(request: HttpRequest, call_id: int, submission_id: int) -> tupl
 
 @login_required
 @require_GET
+@refusals_audited(TenderAttempt.READ)
 def receipt(request: AuthedRequest, call_id: int, submission_id: int) -> HttpResponse:
     call, submission = _own_receipt(request, call_id, submission_id)
     return render(
@@ -196,6 +199,7 @@ def receipt(request: AuthedRequest, call_id: int, submission_id: int) -> HttpRes
 
 @login_required
 @require_GET
+@refusals_audited(TenderAttempt.READ)
 def receipt_download(request: AuthedRequest, call_id: int, submission_id: int) -> HttpResponse:
     """The signed receipt as JSON, for ``opendps receipt verify`` or the API."""
     _call, submission = _own_receipt(request, call_id, submission_id)
@@ -215,6 +219,7 @@ def receipt_download(request: AuthedRequest, call_id: int, submission_id: int) -
 
 @login_required
 @require_GET
+@refusals_audited(TenderAttempt.DOWNLOAD)
 def tender_document(
     request: AuthedRequest, call_id: int, submission_id: int, index: int
 ) -> HttpResponse:

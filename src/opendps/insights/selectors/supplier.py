@@ -237,8 +237,10 @@ def _call_result(row: Mapping[str, Any]) -> CallResult:
         excluded=rank is None,
         your_total=_decimal(content.get("your_total")),
         winner_total=Decimal(str(content.get("winner_total", "0"))),
-        your_price=_decimal(content.get("your_price")),
-        winning_price=_decimal(content.get("winning_price")),
+        # Values of the whole contract, comparable across calls: a unit rate times the
+        # expected quantity (feedback older than price bases held totals only).
+        your_price=_decimal(content.get("your_value", content.get("your_price"))),
+        winning_price=_decimal(content.get("winning_value", content.get("winning_price"))),
         criteria=criteria,
     )
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts.models import Organisation, Role
+from opendps.accounts.selectors import contact_emails
 from opendps.core import clock
 from opendps.core.errors import (
     RuleViolation,
@@ -55,11 +56,11 @@ def is_debarred(supplier: Organisation, now: datetime | None = None) -> bool:
 
 
 def _supplier_contacts(supplier: Organisation) -> list[str]:
-    return list(
-        supplier.memberships.filter(role__in=[Role.SUPPLIER_ADMIN, Role.BID_WRITER])
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    return contact_emails([supplier.pk])
+
+
+def authority_emails(authority_id: int, roles: frozenset[str]) -> list[str]:
+    return contact_emails([authority_id], roles)
 
 
 def _reason(reason: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
 from opendps.accounts.models import User
@@ -21,6 +22,7 @@ from opendps.markets.questionnaire import (
     answers_clean,
     assess,
     failed_questions,
+    mandatory_exclusion_failed,
     questionnaire_parse,
 )
 from opendps.membership.models import (
@@ -37,9 +39,15 @@ from opendps.membership.services.common import (
     NOT_SUSPENDED,
     _reason,
     _supplier_contacts,
+    authority_emails,
 )
 from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
+
+SUSPENDED_FOR_DECLARED_GROUND = _(
+    "The renewed self-declaration reports a mandatory exclusion ground (%(questions)s). The "
+    "membership is suspended until the contracting authority has reviewed it."
+)
 
 # --- members ------------------------------------------------------------------------------
 
@@ -60,8 +68,13 @@ def member_suspend(*, actor: User, member: CategoryMember, reason: str) -> Categ
         raise Conflict(MEMBER_REMOVED)
     if member.suspended_at is not None:
         raise Conflict(ALREADY_SUSPENDED)
+    return _suspend_locked(actor, member, _reason(reason))
+
+
+def _suspend_locked(actor: User, member: CategoryMember, reason: str) -> CategoryMember:
+    """Suspend a member already locked and checked: audited, and the supplier told."""
     member.suspended_at = clock.now()
-    member.suspension_reason = _reason(reason)
+    member.suspension_reason = reason
     member.save(update_fields=["suspended_at", "suspension_reason"])
     audit_record(
         actor=actor,
@@ -104,13 +117,31 @@ def member_remove(
 ) -> CategoryMember:
     """Remove a member for good; PA 2023 s 37 removals for exclusion are reported."""
     member = _lock_member(member)
-    market = member.market
-    permissions.require_role(actor, market.authority, MANAGE_ROLES)
+    permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
     if member.removed_at is not None:
         raise Conflict(MEMBER_REMOVED)
+    return member_remove_locked(
+        actor=actor, member=member, reason=_reason(reason), exclusion=exclusion
+    )
+
+
+def member_remove_locked(
+    *,
+    actor: User,
+    member: CategoryMember,
+    reason: str,
+    exclusion: bool,
+    data: dict[str, Any] | None = None,
+) -> CategoryMember:
+    """The removal itself, for a member already locked and checked by the caller.
+
+    Shared by the authority's own removal and by debarment, which platform staff record and
+    which removes the supplier from every market it is in (reg 57 / PA 2023 s 57).
+    """
+    market = member.market
     now = clock.now()
     member.removed_at = now
-    member.removal_reason = _reason(reason)
+    member.removal_reason = reason
     regime = get_regime(market.regime, market.validity_starts_at)
     report = exclusion and regime.removal_reported_to_authority
     if report:
@@ -124,7 +155,9 @@ def member_remove(
         data={
             "supplier_id": member.supplier_id,
             "reason": member.removal_reason,
+            "exclusion": exclusion,
             "reported": report,
+            **(data or {}),
         },
     )
     email_send_on_commit(
@@ -221,13 +254,21 @@ def declaration_answer(
             "failed": failed_questions(request.assessment),
         },
     )
+    if mandatory_exclusion_failed(request.assessment) and member.suspended_at is None:
+        _suspend_for_declared_ground(actor, member, failed_questions(request.assessment))
     if failed_questions(request.assessment):
-        authority_people = member.market.authority.memberships.filter(
-            role__in=list(MANAGE_ROLES)
-        ).values_list("user__email", flat=True)
         email_send_on_commit(
-            to=list(authority_people),
+            to=authority_emails(member.market.authority_id, MANAGE_ROLES),
             template="declaration_reports_ground",
             context={"member": member, "request": request},
         )
     return request
+
+
+def _suspend_for_declared_ground(actor: User, member: CategoryMember, questions: list[str]) -> None:
+    """An exclusion found after admission: a mandatory ground in a renewed declaration
+    suspends the membership at once (no invitations, no tenders considered) until the
+    authority reviews it and removes (reg 57; PA 2023 s 57) or reinstates."""
+    reason = str(SUSPENDED_FOR_DECLARED_GROUND) % {"questions": ", ".join(questions)}
+    locked = _suspend_locked(actor, _lock_member(member), reason)
+    member.suspended_at, member.suspension_reason = locked.suspended_at, locked.suspension_reason

@@ -134,7 +134,7 @@ def test_api_notices_due_per_role(people, calls, api_client_for, role, status, c
         assert first["kind"] == "award_notice"
         assert first["call_title"] == "PCR call"
         assert first["overdue"] is True  # 20 April is after 14 April
-        assert first["due_at"] == "2027-04-14T23:59:59.999+01:00"
+        assert first["due_at"] == "2027-04-14T22:59:59.999Z"
         assert [n["overdue"] for n in body] == [True, False, False, False]
 
 
@@ -144,7 +144,7 @@ def test_api_grouped_quarterly(people, calls, api_client_for):
         body = client.get("/api/v1/notices/due", grouped_quarterly="true").json()
         bad = client.get("/api/v1/notices/due", grouped_quarterly="maybe")
     pcr = next(n for n in body if n["call_title"] == "PCR call")
-    assert pcr["due_at"] == "2027-04-30T23:59:59.999+01:00"
+    assert pcr["due_at"] == "2027-04-30T22:59:59.999Z"
     assert pcr["overdue"] is False and pcr["grouped_quarterly"] is True
     assert bad.status_code == 422
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime
+from hashlib import sha256
 from typing import Any
 
 import pytest
@@ -14,9 +15,8 @@ from django.utils import translation
 
 from opendps.core.calendar import LONDON
 from opendps.publication import ocds, selectors
-from opendps.publication.ocds import EXTENSIONS, Context
+from opendps.publication.ocds import EXTENSIONS, SCHEMA_DIR, Context
 from opendps.publication.tests.conftest import (
-    SCHEMA_DIR,
     World,
     errors_of,
     release_validator,
@@ -239,9 +239,22 @@ def test_dates_are_utc_with_fixed_digits_so_text_order_is_time_order():
     assert ocds.moment(summer) == "2027-07-01T08:00:00.000000Z"
 
 
-def test_the_shipped_schema_is_the_official_one():
-    assert json.loads(ocds.RELEASE_SCHEMA.read_text()) == schema("release-schema.json")
-    assert SCHEMA_DIR.name == "1.1.5"
+# SHA-256 of the files at standard.open-contracting.org/schema/1__1__5/ (see schema/README.md).
+OFFICIAL_SCHEMAS = {
+    "release-schema.json": "fac192e1ccfb061f5164bdb2d64c29e517c0f81661996b97de40cebc55a2c1bc",
+    "release-package-schema.json": "06577cec73cc16eca0cac331a7ea9ee9cd684b21c55f5f0711f7442623153698",
+}
+
+
+def test_the_shipped_schemas_are_the_official_ocds_1_1_5_files_unchanged():
+    """The merge rules and the validation are OCDS 1.1.5's, byte for byte, kept in one place."""
+    shipped = {path.name: sha256(path.read_bytes()).hexdigest() for path in SCHEMA_DIR.iterdir()}
+    assert {name: shipped.get(name) for name in OFFICIAL_SCHEMAS} == OFFICIAL_SCHEMAS
+    assert sorted(shipped) == sorted([*OFFICIAL_SCHEMAS, "LICENSE", "README.md"])
+    assert ocds.RELEASE_SCHEMA == SCHEMA_DIR / "release-schema.json"
+    assert schema("release-schema.json")["id"] == (
+        "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+    )
 
 
 def test_the_release_indexes_exist():

@@ -226,7 +226,17 @@ def evaluator_scores_and_moderates(page: Any, call: Call, alpha: Any, beta: Any)
     page.get_by_role("link", name="Consensus scores (moderation)").click()
     expect(h1(page)).to_have_text("Consensus scores")
     expect(page.locator("main")).to_contain_text("We have filled in the average")
+    notes = page.locator(f"#notes_{live(call, alpha).pk}_quality")
+    expect(notes).to_contain_text("Evaluators' notes — not shared with bidders")
+    expect(notes).to_contain_text("Alpha Support CIC: evidence scored 2 on quality")
     assert_accessible(page)
+    # The reasons start empty: bidders read only what the moderator writes.
+    submit_and_expect_error(page, "Record the consensus scores", "Give the reason for the score")
+    for submission in (live(call, alpha), live(call, beta)):
+        for key in ("quality", "social_value"):
+            page.locator(f'textarea[name="reason_{submission.pk}_{key}"]').fill(
+                f"Panel view of {submission.supplier.name} on {key}"
+            )
     page.get_by_role("button", name="Record the consensus scores").click()
     success(page, "The consensus scores are recorded.")
     assert_accessible(page)
@@ -254,8 +264,9 @@ def supplier_reads_feedback(page: Any) -> None:
     expect(h1(page)).to_have_text(f"Feedback on {TITLE}")
     expect(page.locator("main")).to_contain_text("Your tender ranked 2 of 2.")
     expect(page.locator("main")).to_contain_text("Where the winning tender did better")
-    expect(page.locator("main")).to_contain_text("Alpha Support CIC: evidence scored 2 on quality")
-    expect(page.locator("main")).not_to_contain_text("Beta Care Ltd: evidence scored")
+    expect(page.locator("main")).to_contain_text("Panel view of Alpha Support CIC on quality")
+    expect(page.locator("main")).not_to_contain_text("Panel view of Beta Care Ltd")
+    expect(page.locator("main")).not_to_contain_text("evidence scored")  # evaluators' notes
     assert_accessible(page)
     sign_out(page)
 
@@ -378,7 +389,9 @@ def test_every_other_competition_page_and_its_errors_are_accessible(page: Any, p
     page.get_by_label("The service user's needs (anonymised)").fill("Mr Jones at LS6 2AB.")
     submit_and_expect_error(page, "Save draft call", "Remove personal details")
     page.goto(f"/calls/{call.pk}/tenders")
-    expect(page.locator("main")).to_contain_text("1 tender received.")
+    # Before the deadline the buyer learns nothing about who or how many tendered.
+    expect(page.locator("main")).to_contain_text("Sealed until the deadline")
+    expect(page.locator("main")).not_to_contain_text("tender received")
     assert_accessible(page)
     page.goto(f"/calls/{call.pk}/cancel")
     expect(h1(page)).to_have_text(f"Cancel {call.title}")

@@ -1,20 +1,26 @@
-"""The home page and error pages."""
+"""The home page: a public front door signed out, next actions signed in."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from opendps.accounts import permissions
 from opendps.accounts.models import Role
+from opendps.web import public
 from opendps.web.next_actions import next_actions
 from opendps.web.organisation import current_organisation
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "web/public_home.html",
+            {"title": _("Buy and sell public services through dynamic markets")}
+            | public.front_door_counts(),
+        )
     organisation = current_organisation(request)
     roles = sorted(
         str(Role(role).label) for role in permissions.roles_in(request.user, organisation or 0)

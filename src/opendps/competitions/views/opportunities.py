@@ -1,0 +1,86 @@
+"""Find opportunities: published calls anyone can search, signed in or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from opendps.competitions import public
+from opendps.markets.forms import DateField
+from opendps.regimes.base import RegimeCode
+from opendps.web.pagination import paginate
+
+CPV_INVALID = gettext_lazy("Enter a CPV code as digits, for example 85300000 or 853")
+
+
+class OpportunitySearchForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
+    region = forms.CharField(label=gettext_lazy("Region or area"), max_length=100, required=False)
+    cpv = forms.RegexField(
+        label=gettext_lazy("CPV code"),
+        regex=r"^\d{2,8}(-\d)?$",
+        required=False,
+        help_text=gettext_lazy("The whole code or its first digits, for example 853"),
+        error_messages={"invalid": CPV_INVALID},
+    )
+    buyer = forms.TypedChoiceField(label=gettext_lazy("Buyer"), coerce=int, required=False)
+    regime = forms.ChoiceField(label=gettext_lazy("Rules"), required=False)
+    closes_by = DateField(label=gettext_lazy("Closing on or before"), required=False)
+
+    def __init__(self, *args: Any, buyers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].choices = [("", _("Any buyer")), *buyers]  # type: ignore[attr-defined]
+        self.fields["regime"].choices = [("", _("Either")), *RegimeCode.choices]  # type: ignore[attr-defined]
+
+    def search(self) -> public.OpportunityFilter:
+        if not self.is_valid():
+            return public.OpportunityFilter()
+        data = self.cleaned_data
+        return public.OpportunityFilter(
+            text=data["text"].strip(),
+            region=data["region"].strip(),
+            cpv=data["cpv"],
+            buyer_id=data["buyer"] if data["buyer"] not in ("", None) else None,
+            regime=data["regime"],
+            closes_by=data["closes_by"],
+        )
+
+
+@require_GET
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    form = OpportunitySearchForm(
+        request.GET if request.GET else None, buyers=public.opportunity_buyers()
+    )
+    listing = paginate(request, public.opportunity_list(filters=form.search()))
+    return render(
+        request,
+        "competitions/opportunities.html",
+        {
+            "title": _("Find opportunities"),
+            "form": form if form.is_bound else None,
+            "search_form": form,
+            "listing": listing,
+            "value_band": public.value_band,
+        },
+    )
+
+
+@require_GET
+def opportunity_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = public.opportunity_get(call_id=call_id)
+    return render(
+        request,
+        "competitions/opportunity.html",
+        {
+            "title": call.title,
+            "call": call,
+            "band": public.value_band(call.estimated_value),
+            "regime": RegimeCode(call.market.regime).label,
+        },
+    )

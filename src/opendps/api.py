@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -15,6 +17,7 @@ from ninja.security import HttpBearer
 from opendps.accounts.services import api_token_authenticate
 from opendps.core import clock
 from opendps.core.errors import DomainError
+from opendps.web.api_body import ApiParser
 
 
 class BearerToken(HttpBearer):
@@ -57,37 +60,76 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     renderer=UtcJSONRenderer(),
+    parser=ApiParser(),
     urls_namespace="api",
 )
 
 
-def _detail(request: HttpRequest, detail: Any, status: int) -> HttpResponse:
-    return api.create_response(request, {"detail": detail}, status=status)
+# The code for an error that carries none of its own, by status.
+DEFAULT_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "not_permitted",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+NOT_AUTHENTICATED = _("Authentication required: send a valid, unrevoked API token.")
+NOT_FOUND = _("Not found.")
+TOO_LARGE = _("The request body is larger than the API accepts.")
+BAD_REQUEST = _("The request could not be read.")
+
+
+def _detail(request: HttpRequest, detail: Any, status: int, code: str | None) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": detail, "code": code or DEFAULT_CODES.get(status, "error")}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _detail(request, str(exc), exc.status_code)
+    return _detail(request, str(exc), exc.status_code, exc.code)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _detail(request, "Authentication required: send a valid, unrevoked API token.", 401)
+    return _detail(request, str(NOT_AUTHENTICATED), 401, "not_authenticated")
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _detail(request, exc.errors, 422)
+    return _detail(request, exc.errors, 422, "validation_error")
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _detail(request, "Not found.", 404)
+    return _detail(request, str(NOT_FOUND), 404, "not_found")
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _detail(request, str(exc), exc.status_code)
+    # django-ninja wraps whatever the body parser raised in a plain 400 "from" it.
+    cause = exc.__cause__
+    if isinstance(cause, ValidationError):
+        return validation_error(request, cause)
+    if isinstance(cause, HttpError):
+        exc = cause
+    return _detail(request, str(exc), exc.status_code, getattr(exc, "code", None))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _detail(request, str(TOO_LARGE), 413, "request_too_large")
+
+
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Too many fields or files, a malformed header: Django's 400, as the API's JSON."""
+    return _detail(request, str(BAD_REQUEST), 400, "bad_request")
 
 
 def _add_routers() -> None:

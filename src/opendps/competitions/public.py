@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from opendps.competitions.models import Call
+from opendps.competitions.models import Award, Call
 from opendps.competitions.status import CallStatus, status_q
 from opendps.core import clock
 from opendps.core.calendar import LONDON
@@ -139,3 +139,44 @@ def opportunity_buyers() -> list[tuple[int, str]]:
         .distinct()
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class AwardFilter:
+    text: str = ""
+    buyer_id: int | None = None
+
+
+def award_list(*, filters: AwardFilter) -> QuerySet[Award]:
+    """Every award, newest first: who won which call, when, for how much (as the open data
+    publishes it: never the other tenders' prices, scores or names)."""
+    awards = Award.objects.filter(call__market__published_at__isnull=False)
+    if filters.text:
+        awards = awards.filter(
+            Q(call__title__icontains=filters.text)
+            | Q(winner__supplier__name__icontains=filters.text)
+            | Q(call__buyer__name__icontains=filters.text)
+        )
+    if filters.buyer_id is not None:
+        awards = awards.filter(call__buyer_id=filters.buyer_id)
+    return (
+        awards.select_related("call__buyer", "call__category", "winner__supplier")
+        .only(
+            "id",
+            "decided_at",
+            "contract_value",
+            "standstill_ends_at",
+            "call__id",
+            "call__title",
+            "call__buyer__name",
+            "call__category__title",
+            "winner__id",
+            "winner__supplier__name",
+        )
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def award_for_call(*, call_id: int) -> Award | None:
+    """The award of a published call, if any: who won, when, for how much."""
+    return award_list(filters=AwardFilter()).filter(call_id=call_id).first()

@@ -8,6 +8,7 @@ urlpatterns = [
     # anyone, signed in or not
     path("opportunities", views.opportunity_list, name="opportunities"),
     path("opportunities/<int:call_id>", views.opportunity_detail, name="opportunity"),
+    path("awards", views.award_list, name="awards"),
     # buyer
     path("calls", views.buyer_calls, name="buyer-calls"),
     path("calls/new", views.call_create, name="call-create"),

@@ -19,6 +19,7 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
         return [
             {"text": _("Find opportunities"), "href": reverse("competitions:opportunities")},
             {"text": _("Find markets"), "href": reverse("markets:list")},
+            {"text": _("Contracts awarded"), "href": reverse("competitions:awards")},
             {"text": _("Sign in"), "href": reverse("accounts:sign-in")},
         ]
     items: list[dict[str, Any]] = [{"text": _("Home"), "href": reverse("web:home")}]

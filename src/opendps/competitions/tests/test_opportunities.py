@@ -120,3 +120,22 @@ def test_the_list_costs_the_same_queries_at_any_size(people, market, django_asse
         make_call(people, market, days=1, rapid=True, title=f"More {n}")
     with django_assert_max_num_queries(4):
         Client().get("/opportunities")
+
+
+def test_awards_are_public_with_the_winner_and_value_only(people, market):
+    from opendps.competitions.tests.test_services import evaluate_and_award
+
+    call = make_call(people, market, title="Awarded call")
+    tender(people, call, price="9000")
+    tender(people, call, supplier=people.supplier_b, price="8123.45")
+    evaluate_and_award(people, call, {people.supplier_a: 4, people.supplier_b: 1})
+    body = page("/awards")
+    assert "Awarded call" in body
+    assert "awarded to Alpha Support CIC" in body
+    assert "£9,000" in body
+    assert "Beta Care Ltd" not in body and "8,123" not in body  # the loser: nothing
+    assert "/ocds/records/" in body
+    detail = page(f"/opportunities/{call.pk}")
+    assert "Awarded to Alpha Support CIC" in detail and "£9,000" in detail
+    assert "Beta Care Ltd" not in detail
+    assert "Awarded call" not in page("/awards", text="nothing like it")

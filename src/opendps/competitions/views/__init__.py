@@ -46,7 +46,11 @@ from opendps.competitions.views.offers import (
     standing_offer_edit,
     standing_offers,
 )
-from opendps.competitions.views.opportunities import opportunity_detail, opportunity_list
+from opendps.competitions.views.opportunities import (
+    award_list,
+    opportunity_detail,
+    opportunity_list,
+)
 from opendps.competitions.views.tendering import (
     receipt,
     receipt_download,
@@ -59,6 +63,7 @@ from opendps.competitions.views.tendering import (
 __all__ = [
     "STATUS_TAG_CLASSES",
     "award",
+    "award_list",
     "buyer_calls",
     "call_cancel",
     "call_close",

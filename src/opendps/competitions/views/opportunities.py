@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from opendps.competitions import public
 from opendps.markets.forms import DateField
+from opendps.publication.ocds import Context, Process
 from opendps.regimes.base import RegimeCode
 from opendps.web.pagination import paginate
 
@@ -81,6 +82,33 @@ def opportunity_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "title": call.title,
             "call": call,
             "band": public.value_band(call.estimated_value),
+            "award": public.award_for_call(call_id=call.pk),
             "regime": RegimeCode(call.market.regime).label,
+        },
+    )
+
+
+class AwardSearchForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
+
+    def search(self) -> public.AwardFilter:
+        if not self.is_valid():
+            return public.AwardFilter()
+        return public.AwardFilter(text=self.cleaned_data["text"].strip())
+
+
+@require_GET
+def award_list(request: HttpRequest) -> HttpResponse:
+    form = AwardSearchForm(request.GET if request.GET else None)
+    listing = paginate(request, public.award_list(filters=form.search()))
+    ctx = Context.from_settings()
+    return render(
+        request,
+        "competitions/awards_public.html",
+        {
+            "title": _("Contracts awarded"),
+            "search_form": form,
+            "listing": listing,
+            "record_url": lambda award: ctx.record_url(ctx.ocid(Process.CALL, award.call_id)),
         },
     )

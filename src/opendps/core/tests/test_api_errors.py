@@ -271,7 +271,6 @@ def test_the_good_bodies_in_these_cases_are_accepted(world):
     [
         ("notes", "Our\u0000 notes"),
         ("answers", json.dumps({"KEY": "Our\u0000 approach."})),
-        ("supplier_id", "true"),
     ],
 )
 def test_a_multipart_tender_with_a_nul_is_refused_and_writes_nothing(world, field, value):

@@ -20,6 +20,7 @@ PUBLIC_PAGES = [
     "/open-data",
     "/opportunities",
     "/opportunities?cpv=bad",
+    "/awards",
     "/no-such-page",
 ]
 

@@ -200,6 +200,31 @@ def endpoints(ids: dict[str, Any]) -> list[tuple[str, str, Any]]:
             lambda c, n: Req("GET", "/ocds/releases"),
         ),
         (
+            "page_home_public",
+            "GET / (the public front door, signed out)",
+            lambda c, n: Req("GET", "/"),
+        ),
+        (
+            "page_opportunities",
+            "GET /opportunities (open calls, public)",
+            lambda c, n: Req("GET", "/opportunities"),
+        ),
+        (
+            "page_opportunities_search",
+            "GET /opportunities?text=support&region=Leeds (a search, public)",
+            lambda c, n: Req("GET", "/opportunities?text=support&region=Leeds"),
+        ),
+        (
+            "page_opportunities_cpv",
+            "GET /opportunities?cpv=853 (by CPV, public)",
+            lambda c, n: Req("GET", "/opportunities?cpv=853"),
+        ),
+        (
+            "page_awards",
+            "GET /awards (contracts awarded, public)",
+            lambda c, n: Req("GET", "/awards"),
+        ),
+        (
             "page_insights_supplier",
             "GET /insights/supplier",
             lambda c, n: Req("GET", "/insights/supplier", cookie("supplier_sessions")(c)),

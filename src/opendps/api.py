@@ -49,14 +49,121 @@ class UtcJSONRenderer(JSONRenderer):
     encoder_class = UtcJSONEncoder
 
 
-api = NinjaAPI(
+# The error answers, by status: (description, schema name, when the operation gives it).
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, for people."},
+        "code": {"type": "string", "description": "What went wrong, for programs."},
+    },
+}
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {
+            "description": "A rule's message, or (code validation_error) one entry per bad "
+            "value, each with its location (loc), message (msg) and type.",
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["loc", "msg", "type"],
+                        "properties": {
+                            "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                            "msg": {"type": "string"},
+                            "type": {"type": "string"},
+                        },
+                    },
+                },
+            ],
+        },
+        "code": {"type": "string", "description": "What went wrong, for programs."},
+    },
+}
+ERROR_ANSWERS: dict[int, str] = {
+    400: "The body is not one readable JSON object (invalid_json), or the request is malformed.",
+    401: "The token is missing, wrong, revoked or expired (not_authenticated).",
+    403: "You may see this, but not do this (not_permitted, or a rule's own code).",
+    404: "No such object, or you may not see it: the two are not told apart (not_found).",
+    409: "The object is not in a state that allows this (conflict, or a rule's own code).",
+    413: "The body is larger than the API accepts (request_too_large).",
+    415: "The body is not sent as application/json, or multipart/form-data where files are "
+    "taken (unsupported_media_type).",
+    422: "A value is invalid (validation_error), or a rule forbids the action (its own code, "
+    "for example deadline_passed or not_invited).",
+}
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error statuses an operation can answer, read from what it takes.
+
+    Every operation reads the bearer token (a wrong one is 401 even where none is needed);
+    path ids can be unknown (404); a body can be unreadable, too big, of another media type
+    or invalid; writes can be refused by a rule, a permission or the object's state; and a
+    write that needs a token names objects (in its body) that the caller may not see."""
+    security = operation.get("security", [])
+    public = not security or {} in security
+    has_path = any(p["in"] == "path" for p in operation.get("parameters", []))
+    has_body = "requestBody" in operation
+    write = method != "get"
+    statuses = {401} if security else set()
+    if has_path or (write and not public):
+        statuses |= {404}
+    if not public and (has_path or write or operation.get("parameters")):
+        statuses |= {403}
+    if write:
+        statuses |= {409, 422}
+    if operation.get("parameters"):
+        statuses |= {422}
+    if has_body:
+        statuses |= {400, 413, 415, 422}
+    return statuses
+
+
+class OpenDpsApi(NinjaAPI):
+    """The API whose OpenAPI document lists, for every operation, the errors it answers."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ERROR_SCHEMA
+        components["ValidationErrorOut"] = VALIDATION_ERROR_SCHEMA
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(error_statuses(method, operation)):
+                    name = "ValidationErrorOut" if status == 422 else "ErrorOut"
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": ERROR_ANSWERS[status],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{name}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = OpenDpsApi(
     title="OpenDPS API",
     version="1",
     description=(
         "Dynamic Purchasing Systems and dynamic markets: markets, membership, calls for "
         "competition, sealed tenders, awards, contracts and insight. Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the API tokens page or with "
-        '`opendps token create --user EMAIL`). Errors are JSON `{"detail": …}`.'
+        '`opendps token create --user EMAIL`). Errors are JSON `{"detail": …, "code": …}`: '
+        "`detail` for people, `code` a stable word for programs (`not_authenticated`, "
+        "`not_found`, `validation_error`, `deadline_passed`, …). Send bodies as "
+        "`application/json` (an object), or `multipart/form-data` where files are taken."
     ),
     auth=BearerToken(),
     renderer=UtcJSONRenderer(),
@@ -86,7 +193,9 @@ BAD_REQUEST = _("The request could not be read.")
 
 def _detail(request: HttpRequest, detail: Any, status: int, code: str | None) -> HttpResponse:
     return api.create_response(
-        request, {"detail": detail, "code": code or DEFAULT_CODES.get(status, "error")}, status=status
+        request,
+        {"detail": detail, "code": code or DEFAULT_CODES.get(status, "error")},
+        status=status,
     )
 
 

@@ -33,9 +33,9 @@ from opendps.competitions.schemas import (
     CancelIn,
     ClarificationOut,
     CloseIn,
+    ConcludedContractOut,
     ConflictIn,
     ConflictOut,
-    ContractOut,
     ExcludedOut,
     ExcludeIn,
     FeedbackOut,
@@ -372,7 +372,7 @@ def award_decide(request: AuthedRequest, call_id: CallId, payload: AwardIn) -> A
 
 @router.post(
     "/competitions/{call_id}/contract",
-    response={201: ContractOut},
+    response={201: ConcludedContractOut},
     summary="Enter into the contract once any standstill has ended",
 )
 def contract_conclude(request: AuthedRequest, call_id: CallId) -> Status[Any]:

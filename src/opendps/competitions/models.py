@@ -25,6 +25,8 @@ class Call(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     title = models.CharField(_("title"), max_length=200)
+    # "DWP-DPS-2026-0143": given once when drafted (competitions/references.py).
+    reference = models.CharField(_("reference"), max_length=32, blank=True)
     requirement = models.TextField(_("requirement"))
     # A rapid light-touch call for one service user: anonymised needs only.
     rapid = models.BooleanField(default=False)
@@ -87,7 +89,10 @@ class Call(models.Model):
                 condition=Q(price_basis="total", price_unit="", expected_quantity__isnull=True)
                 | Q(price_basis="unit_rate", expected_quantity__gt=0) & ~Q(price_unit=""),
                 name="call_price_basis_complete",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="call_reference_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ CALL_NOT_FOUND = _("Call for competition not found.")
 PUBLIC_FIELDS = (
     "id",
     "title",
+    "reference",
     "requirement",
     "region",
     "estimated_value",
@@ -91,6 +92,7 @@ def opportunity_list(*, filters: OpportunityFilter) -> QuerySet[Call]:
     if filters.text:
         calls = calls.filter(
             Q(title__icontains=filters.text)
+            | Q(reference__iexact=filters.text)
             | Q(requirement__icontains=filters.text)
             | Q(category__title__icontains=filters.text)
             | Q(buyer__name__icontains=filters.text)
@@ -154,6 +156,7 @@ def award_list(*, filters: AwardFilter) -> QuerySet[Award]:
     if filters.text:
         awards = awards.filter(
             Q(call__title__icontains=filters.text)
+            | Q(call__reference__iexact=filters.text)
             | Q(winner__supplier__name__icontains=filters.text)
             | Q(call__buyer__name__icontains=filters.text)
         )
@@ -168,6 +171,7 @@ def award_list(*, filters: AwardFilter) -> QuerySet[Award]:
             "standstill_ends_at",
             "call__id",
             "call__title",
+            "call__reference",
             "call__buyer__name",
             "call__category__title",
             "winner__id",

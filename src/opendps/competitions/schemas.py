@@ -9,12 +9,12 @@ who asked a clarification question.
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, Json, StrictInt, StrictStr, StringConstraints
+from pydantic import ConfigDict, Json, StrictInt, StrictStr, StringConstraints
 
 from opendps.competitions.criteria import MAX_SCORE, CriterionKind
 from opendps.competitions.models import (
@@ -29,15 +29,20 @@ from opendps.competitions.models import (
 from opendps.competitions.opened import OpenedTender
 from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.competitions.status import call_status
-from opendps.markets.schemas import MAX_ID, Area, Id, LongText, Pounds, ShortText, Title
+from opendps.markets.schemas import (
+    MAX_ID,
+    Area,
+    Id,
+    LongText,
+    Moment,
+    Pounds,
+    ShortText,
+    TextId,
+    Title,
+)
 
 RequiredLongText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
-]
-# A moment a database can store in any time zone (year 1 at +14:00 is before year 1 in UTC).
-Moment = Annotated[
-    AwareDatetime,
-    Field(ge=datetime(2000, 1, 1, tzinfo=UTC), le=datetime(2999, 12, 31, tzinfo=UTC)),
 ]
 CriterionKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,30}$")]
 # A tender's id as a key of a JSON object (scores are {submission_id: {criterion: …}}).
@@ -124,6 +129,7 @@ class CallIn(Schema):
 
 class CallOut(Schema):
     id: int
+    reference: str = Field(description='The call\'s human reference, e.g. "DWP-DPS-2026-0143".')
     market_id: int
     category_id: int
     category_title: str
@@ -240,7 +246,7 @@ class TenderIn(Schema):
 class TenderFormIn(Schema):
     """The multipart form: as ``TenderIn``, with the answers as a JSON string."""
 
-    supplier_id: Id | None = None
+    supplier_id: TextId | None = None
     price: Price
     answers: Json[dict[CriterionKey, AnswerText]] = Field(default_factory=dict)
     notes: LongText = ""
@@ -306,7 +312,7 @@ class SubmissionOut(ReceiptOut):
         )
 
 
-class DocumentOut(Schema):
+class TenderDocumentOut(Schema):
     name: str
     content_type: str
     size: int
@@ -323,7 +329,7 @@ class OpenedTenderOut(Schema):
     price: Decimal
     answers: dict[str, str]
     notes: str
-    documents: list[DocumentOut]
+    documents: list[TenderDocumentOut]
     excluded_at: datetime | None
     exclusion_reason: str
 
@@ -338,7 +344,7 @@ class OpenedTenderOut(Schema):
             price=tender.price,
             answers=tender.answers,
             notes=tender.notes,
-            documents=[DocumentOut(**document) for document in tender.documents],
+            documents=[TenderDocumentOut(**document) for document in tender.documents],
             excluded_at=submission.excluded_at,
             exclusion_reason=submission.exclusion_reason,
         )
@@ -496,7 +502,7 @@ class AwardOut(Schema):
         return obj.winner.supplier.name
 
 
-class ContractOut(Schema):
+class ConcludedContractOut(Schema):
     id: int
     call_id: int
     supplier_id: int

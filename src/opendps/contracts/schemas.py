@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 
 from opendps.contracts.models import Contract, MetricKind, PerformanceRecord
 from opendps.contracts.selectors import contract_status
-from opendps.markets.schemas import Id
+from opendps.markets.schemas import TextId
 
 Quantity = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
 Metric = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -24,10 +24,12 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class ContractFilter(Schema):
-    organisation_id: Id | None = Field(
+    organisation_id: TextId | None = Field(
         None, description="Only contracts this organisation (one of yours) is party to."
     )
-    category_id: Id | None = Field(None, description="Only contracts from calls in this category.")
+    category_id: TextId | None = Field(
+        None, description="Only contracts from calls in this category."
+    )
 
 
 class ContractOut(Schema):

@@ -18,7 +18,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import AliasPath, BaseModel, ConfigDict
 
-from opendps.markets.schemas import Id
+from opendps.markets.schemas import TextId
 
 
 class Out(BaseModel):
@@ -31,7 +31,7 @@ class Out(BaseModel):
 
 
 class SupplierInsightFilter(Schema):
-    supplier_id: Id | None = Field(
+    supplier_id: TextId | None = Field(
         None, description="Which of your suppliers (needed if you work for more than one)."
     )
 

@@ -6,12 +6,14 @@ The limits here mirror the model fields, so that input a model would refuse is r
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StrictInt, StringConstraints
 
 from opendps.core.calendar import Nation
 from opendps.markets.models import Category, Market, QuestionnaireVersion
@@ -21,7 +23,39 @@ from opendps.regimes import RegimeCode
 
 # BigAutoField primary keys: anything larger cannot be an id (and would overflow SQLite).
 MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id in a JSON body: a whole number, never ``true`` or ``"7"``.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# An id in a query string or a multipart form, where every value arrives as text.
+TextId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2999, 12, 31, tzinfo=UTC)
+ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d")
+NOT_A_MOMENT = _("Give a date and time as ISO 8601 text with a time zone.")
+MOMENT_OUT_OF_RANGE = _("Give a date and time between the years 2000 and 2999.")
+
+
+def _moment_text(value: Any) -> Any:
+    """Only ISO 8601 text: pydantic would read a number as seconds since 1970."""
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_MOMENT.match(value)):
+        return value
+    raise ValueError(str(NOT_A_MOMENT))
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    """Within what a database stores in UTC; an extreme offset (year 9999 at -23:59, year 1
+    at +14:00) cannot even be converted to UTC, so the conversion comes first."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError(str(MOMENT_OUT_OF_RANGE)) from error
+    if not EARLIEST_MOMENT <= utc <= LATEST_MOMENT:
+        raise ValueError(str(MOMENT_OUT_OF_RANGE))
+    return value
+
+
+# The one type for every moment the API is sent.
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_text), AfterValidator(_moment_in_range)]
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -37,7 +71,7 @@ Area = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 class MarketFilter(Schema):
     open: bool = Field(False, description="Only markets open for applications now.")
-    authority_id: Id | None = Field(None, description="Only this authority's markets.")
+    authority_id: TextId | None = Field(None, description="Only this authority's markets.")
 
 
 class MarketIn(Schema):
@@ -48,9 +82,9 @@ class MarketIn(Schema):
     cpv_codes: list[CpvCode] = Field(max_length=50, examples=[["79600000-0"]])
     estimated_value: Pounds = Field(description="Estimated total value in pounds.")
     estimated_purchases: int = Field(ge=0, le=2_147_483_647)
-    validity_starts_at: AwareDatetime
-    validity_ends_at: AwareDatetime
-    first_period_ends_at: AwareDatetime | None = Field(
+    validity_starts_at: Moment
+    validity_ends_at: Moment
+    first_period_ends_at: Moment | None = Field(
         None,
         description="PCR 2015 only: the end of the first period for requests to participate "
         "(at least 30 days after the notice; set at publication if left out).",

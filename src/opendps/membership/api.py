@@ -18,7 +18,7 @@ from opendps.accounts.models import Organisation, User
 from opendps.core.errors import NotPermitted, RuleViolation
 from opendps.markets import selectors as market_selectors
 from opendps.markets.api import PUBLIC, MarketId, Paging
-from opendps.markets.schemas import MAX_ID, Id
+from opendps.markets.schemas import MAX_ID, TextId
 from opendps.membership import selectors, services
 from opendps.membership.models import Application, CategoryMember
 from opendps.membership.schemas import (
@@ -43,7 +43,7 @@ CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with sup
 
 
 class ApplicationFilter(Schema):
-    market_id: Id | None = None
+    market_id: TextId | None = None
 
 
 APPLICATION_REQUEST_BODY = {

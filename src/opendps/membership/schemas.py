@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import Json, StringConstraints
 
-from opendps.markets.schemas import Id
+from opendps.markets.schemas import Id, TextId
 from opendps.membership.models import Application, ApplicationDocument, CategoryMember
 from opendps.membership.status import application_status, member_status
 
@@ -42,8 +42,8 @@ class ApplicationIn(Schema):
 class ApplicationFormIn(Schema):
     """The multipart form: as ``ApplicationIn``, with the answers as a JSON string."""
 
-    supplier_id: Id | None = None
-    category_ids: list[Id] = Field(max_length=100)
+    supplier_id: TextId | None = None
+    category_ids: list[TextId] = Field(max_length=100)
     answers: Json[Answers] = Field(default_factory=dict)
 
 
@@ -61,7 +61,7 @@ class ExtensionIn(Schema):
     reason: Reason = Field(description="Why the assessment needs 15 working days, not 10.")
 
 
-class DocumentOut(Schema):
+class ApplicationDocumentOut(Schema):
     id: int
     question_id: str
     original_name: str
@@ -107,7 +107,7 @@ class ApplicationOut(Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     answers: dict[str, str]
-    documents: list[DocumentOut]
+    documents: list[ApplicationDocumentOut]
     extension_reason: str
     decision_note: str
     withdrawn_at: datetime | None

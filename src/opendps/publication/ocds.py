@@ -3,9 +3,12 @@
 One contracting process (one OCID, ``{prefix}-{process}-{id}``) per market, per call for
 competition and per planned call. A call points to its market with ``relatedProcesses``
 (relationship ``framework``: the market is the first stage that set up the DPS or dynamic
-market) and names its category as ``relatedLots``. The standard has no relationship for
-the reverse link, and a market's releases are fixed when its notices are published, so
-they do not list calls.
+market) and names its category as the one lot of its tender, with the id of that category's
+lot in the market (``category-{id}``), its item pointing to it with ``relatedLot``.
+(``relatedProcesses[].relatedLots`` would say it more directly, but only the lots extension's
+unreleased master defines it, not v1.1.5, which we declare.) The standard has no
+relationship for the reverse link, and a market's releases are fixed when its notices are
+published, so they do not list calls.
 
 The releases themselves are built in ``publication.releases``. Text written here is open
 data in English (``language: "en"``), not interface text.
@@ -39,14 +42,18 @@ PUBLISHER_NAME = "OpenDPS"
 # Public sector information, released under the Open Government Licence.
 LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 # The extensions whose fields the releases use: tender.techniques (the DPS technique) and
-# tender.lots, relatedProcesses[].relatedLots (a market's categories, or "parts").
+# tender.lots, items[].relatedLot (a market's categories, or "parts"). Each is declared at a
+# fixed version, so that the URL always gives the schema the data was written for: the
+# lots extension at its release v1.1.5 (its master has moved on to a schema that references
+# a definition OCDS 1.1.5 lacks, so no tool can build the extended schema from it); the
+# techniques extension has no release, so at the commit of its master that we follow.
 TECHNIQUES_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_techniques_extension/master/extension.json"
+    "ocds_techniques_extension/5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11/extension.json"
 )
 LOTS_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_lots_extension/master/extension.json"
+    "ocds_lots_extension/v1.1.5/extension.json"
 )
 EXTENSIONS = (TECHNIQUES_EXTENSION, LOTS_EXTENSION)
 # The official OCDS 1.1.5 schemas, shipped with the app (source and licence in its README):
@@ -273,7 +280,7 @@ def lot_id(category_id: int) -> str:
     return f"category-{category_id}"
 
 
-def framework_link(ctx: Context, market: Market, category_id: int) -> dict[str, Any]:
+def framework_link(ctx: Context, market: Market) -> dict[str, Any]:
     """This process is a competition under the DPS or dynamic market set up by ``market``."""
     market_ocid = ctx.ocid(Process.MARKET, market.pk)
     return {
@@ -283,8 +290,12 @@ def framework_link(ctx: Context, market: Market, category_id: int) -> dict[str, 
         "scheme": "ocid",
         "identifier": market_ocid,
         "uri": ctx.record_url(market_ocid),
-        "relatedLots": [lot_id(category_id)],
     }
+
+
+def category_lot(category_id: int, title: str) -> dict[str, Any]:
+    """The one lot of a call or planned call: its category, by the id of the market's lot."""
+    return {"id": lot_id(category_id), "title": title}
 
 
 def release_base(

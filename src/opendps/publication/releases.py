@@ -30,6 +30,7 @@ from opendps.publication.ocds import (
     Process,
     buyer_parties,
     call_method_details,
+    category_lot,
     day_start,
     day_text,
     framework_link,
@@ -179,6 +180,7 @@ def call_tender_release(ctx: Context, call: Call) -> dict[str, Any]:
         "description": call.requirement,
         "status": "active",
         "items": [_call_item(call)],
+        "lots": [category_lot(call.category_id, call.category.title)],
         "value": money(call.estimated_value),
         "procurementMethod": "selective",
         "procurementMethodDetails": call_method_details(market, rapid=call.rapid),
@@ -195,7 +197,7 @@ def call_tender_release(ctx: Context, call: Call) -> dict[str, Any]:
     if market.authority_id != call.buyer_id:
         tender["procuringEntity"] = organisation_ref(ctx, market.authority)
     release["tender"] = tender
-    release["relatedProcesses"] = [framework_link(ctx, market, call.category_id)]
+    release["relatedProcesses"] = [framework_link(ctx, market)]
     return release
 
 
@@ -266,6 +268,7 @@ def award_release(ctx: Context, award: Award, number_of_tenderers: int) -> dict[
 def _call_item(call: Call) -> dict[str, Any]:
     """What a call buys; a unit-rate call says its expected quantity and unit."""
     entry = item(call.market, "1", call.category.service_type or call.category.title)
+    entry["relatedLot"] = lot_id(call.category_id)
     terms = terms_of(call)
     if terms.is_unit_rate:
         assert terms.quantity is not None
@@ -442,14 +445,18 @@ def planned_release(ctx: Context, planned: PlannedCall) -> dict[str, Any]:
         "id": f"planned-{planned.pk}",
         "title": planned.title,
         "status": "planned",
-        "items": [item(market, "1", planned.category.service_type or planned.category.title)],
+        "items": [
+            item(market, "1", planned.category.service_type or planned.category.title)
+            | {"relatedLot": lot_id(planned.category_id)}
+        ],
+        "lots": [category_lot(planned.category_id, planned.category.title)],
         "value": money(planned.estimated_value),
         "procurementMethod": "selective",
         "procurementMethodDetails": call_method_details(market, rapid=False),
         "mainProcurementCategory": "services",
         "tenderPeriod": {"startDate": moment(month_start(planned.expected_month))},
     }
-    release["relatedProcesses"] = [framework_link(ctx, market, planned.category_id)]
+    release["relatedProcesses"] = [framework_link(ctx, market)]
     return release
 
 

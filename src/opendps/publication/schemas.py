@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from opendps.core.notices import REFERENCE_MAX_LENGTH
+from opendps.markets.schemas import Id
 from opendps.publication.notices import NoticeDueKind
 
 
@@ -38,7 +39,7 @@ class NoticeDueOut(Schema):
 
 class NoticeRecordIn(Schema):
     kind: NoticeDueKind
-    call_id: int = Field(ge=1)
+    call_id: Id
     reference: str = Field(
         max_length=REFERENCE_MAX_LENGTH,
         description="The notice's reference on Find a Tender, for example 2027/S 000-012345.",

@@ -340,13 +340,21 @@ class Cursor:
 
 
 def _window(
-    source: Source, rows: QuerySet[Any], *, since: datetime | None, after: Cursor | None
+    source: Source,
+    rows: QuerySet[Any],
+    *,
+    since: datetime | None,
+    after: Cursor | None,
+    until: datetime | None = None,
 ) -> QuerySet[Any]:
-    """The source's rows at or after ``since`` and after ``after``, in release order."""
+    """The source's rows from ``since`` to ``until`` (both inclusive) and after ``after``,
+    in release order."""
     field = source.date_field
     rows = rows.filter(**{f"{field}__isnull": False})
     if since is not None:
         rows = rows.filter(**{f"{field}__gte": since})
+    if until is not None:
+        rows = rows.filter(**{f"{field}__lte": until})
     if after is not None:
         if source.rank > after.rank:
             rows = rows.filter(**{f"{field}__gte": after.date})
@@ -372,32 +380,81 @@ class ReleasePage:
     next: Cursor | None
 
 
-def release_page(*, since: datetime | None, after: Cursor | None, limit: int) -> ReleasePage:
-    """Up to ``limit`` releases in order, from ``since`` (inclusive) and after ``after``.
+@dataclass(frozen=True)
+class PageKeys:
+    """Which releases make a page, without building them: enough to tell whether a reader's
+    copy of the page is still current (the page's validators) and to build it."""
 
-    Keys first: each source gives the (date, id) of at most ``limit + 1`` rows, without
-    building a model; only the rows that make the page are then read in full, one query
-    per source present (BENCHMARKS.md H11: a page used to build every candidate row of
-    every source, ten times what it showed).
+    keys: list[tuple[tuple[datetime, int, int], Source]]
+    next: Cursor | None
+
+    @property
+    def latest(self) -> datetime | None:
+        """The date of the newest release of the page."""
+        return max((key[0] for key, _source in self.keys), default=None)
+
+    @property
+    def positions(self) -> list[tuple[datetime, int, int]]:
+        return [key for key, _source in self.keys]
+
+
+def release_page_keys(
+    *,
+    since: datetime | None,
+    after: Cursor | None,
+    limit: int,
+    until: datetime | None = None,
+    process: str | None = None,
+) -> PageKeys:
+    """The keys of up to ``limit`` releases in order, from ``since`` to ``until`` (both
+    inclusive), after ``after``, of one kind of process if ``process`` is given.
+
+    Each source gives the (date, id) of at most ``limit + 1`` rows, without building a
+    model (BENCHMARKS.md H11: a page used to build every candidate row of every source, ten
+    times what it showed).
     """
     keys: list[tuple[tuple[datetime, int, int], Source]] = []
     for source in SOURCES:
-        window = _window(source, source.rows().prefetch_related(None), since=since, after=after)
+        if process is not None and source.process != process:
+            continue
+        window = _window(
+            source, source.rows().prefetch_related(None), since=since, after=after, until=until
+        )
         keys.extend(
             ((moment, source.rank, pk), source)
             for moment, pk in window.values_list(source.date_field, "pk")[: limit + 1]
         )
     keys.sort(key=lambda entry: entry[0])
     page = keys[:limit]
-    rows = _rows_of(page)
+    more = len(keys) > limit
+    return PageKeys(keys=page, next=Cursor(*page[-1][0]) if more else None)
+
+
+def release_page_build(page: PageKeys) -> ReleasePage:
+    """The releases of a page's keys: only these rows are read in full, one query per
+    source present."""
+    rows = _rows_of(page.keys)
     ctx = Context.from_settings()
     releases = [
         source.build(ctx, rows[source.rank, key[2]])
-        for key, source in page
+        for key, source in page.keys
         if (source.rank, key[2]) in rows
     ]
-    more = len(keys) > limit
-    return ReleasePage(releases=releases, next=Cursor(*page[-1][0]) if more else None)
+    return ReleasePage(releases=releases, next=page.next)
+
+
+def release_page(
+    *,
+    since: datetime | None,
+    after: Cursor | None,
+    limit: int,
+    until: datetime | None = None,
+    process: str | None = None,
+) -> ReleasePage:
+    """Up to ``limit`` releases in order (see ``release_page_keys``), built."""
+    return release_page_build(
+        release_page_keys(since=since, after=after, limit=limit, until=until, process=process)
+    )
 
 
 def _rows_of(page: list[tuple[tuple[datetime, int, int], Source]]) -> dict[tuple[int, int], Any]:
@@ -443,8 +500,9 @@ def release_latest_date() -> datetime | None:
     return max(dates) if dates else None
 
 
-def release_list_for_ocid(ocid: str) -> list[dict[str, Any]]:
-    """Every release of one contracting process, in order; ``NotFound`` if it has none."""
+def _entries_for_ocid(
+    ocid: str, *, keys_only: bool
+) -> list[tuple[tuple[datetime, int, int], Source, Any]]:
     ctx = Context.from_settings()
     parsed = ctx.parse_ocid(ocid)
     if parsed is None:
@@ -457,8 +515,29 @@ def release_list_for_ocid(ocid: str) -> list[dict[str, Any]]:
         rows = _window(source, source.rows(), since=None, after=None).filter(
             **{source.process_field: process_id}
         )
-        entries.extend((_key(source, row), source, row) for row in rows)
+        if keys_only:
+            entries.extend(
+                ((moment, source.rank, pk), source, None)
+                for moment, pk in rows.prefetch_related(None).values_list(source.date_field, "pk")
+            )
+        else:
+            entries.extend((_key(source, row), source, row) for row in rows)
     if not entries:
         raise NotFound(PROCESS_NOT_FOUND)
     entries.sort(key=lambda entry: entry[0])
-    return [source.build(ctx, row) for _position, source, row in entries]
+    return entries
+
+
+def release_keys_for_ocid(ocid: str) -> list[tuple[datetime, int, int]]:
+    """The (date, source rank, row id) of every release of one contracting process, in
+    order, without building them (a record's validators); ``NotFound`` if it has none."""
+    return [key for key, _source, _row in _entries_for_ocid(ocid, keys_only=True)]
+
+
+def release_list_for_ocid(ocid: str) -> list[dict[str, Any]]:
+    """Every release of one contracting process, in order; ``NotFound`` if it has none."""
+    ctx = Context.from_settings()
+    return [
+        source.build(ctx, row)
+        for _position, source, row in _entries_for_ocid(ocid, keys_only=False)
+    ]

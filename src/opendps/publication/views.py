@@ -6,6 +6,8 @@ The /ocds views are plain Django views because the paths are fixed by DESIGN.md 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +27,7 @@ from opendps.core.errors import DomainError, RuleViolation
 from opendps.publication import notices, ocds, selectors, services
 from opendps.publication.forms import NoticeRecordForm
 from opendps.publication.notices import NoticeDueKind
-from opendps.publication.ocds import Context
+from opendps.publication.ocds import Context, Process
 from opendps.publication.selectors import MAX_LIMIT, Cursor
 from opendps.regimes import RegimeCode
 from opendps.web.forms import call_service
@@ -35,7 +38,16 @@ DEFAULT_LIMIT = 100
 SINCE_INVALID = gettext_lazy(
     "'since' must be a date and time with a timezone, such as 2027-01-31T09:00:00Z."
 )
+UNTIL_INVALID = gettext_lazy(
+    "'until' must be a date and time with a timezone, such as 2027-01-31T09:00:00Z."
+)
+UNTIL_BEFORE_SINCE = gettext_lazy("'until' must not be before 'since'.")
 LIMIT_INVALID = gettext_lazy("'limit' must be a whole number from 1 to %(maximum)s.")
+PROCESS_INVALID = gettext_lazy("'process' must be one of: %(choices)s.")
+PROCESSES = (Process.MARKET, Process.CALL, Process.PLANNED)
+# Part of every validator: a change to how releases are written (or to the OCID prefix, the
+# site or the extensions) changes every ETag, although no release date changed.
+FORMAT_VERSION = "2"
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
@@ -49,17 +61,73 @@ def _error(error: DomainError, status: int | None = None) -> JsonResponse:
     return _json({"detail": str(error)}, status=status or error.status_code)
 
 
-def _since(text: str | None) -> datetime | None:
+def _moment(text: str | None, message: Any, code: str) -> datetime | None:
     if text is None:
         return None
     # A "+" left unencoded in a query string arrives as a space.
     try:
         value = datetime.fromisoformat(text.strip().replace(" ", "+"))
     except ValueError:
-        raise RuleViolation(SINCE_INVALID, code="since_invalid") from None
+        raise RuleViolation(message, code=code) from None
     if value.utcoffset() is None:
-        raise RuleViolation(SINCE_INVALID, code="since_invalid")
+        raise RuleViolation(message, code=code)
     return value
+
+
+def _since(text: str | None) -> datetime | None:
+    return _moment(text, SINCE_INVALID, "since_invalid")
+
+
+def _until(text: str | None, since: datetime | None) -> datetime | None:
+    until = _moment(text, UNTIL_INVALID, "until_invalid")
+    if until is not None and since is not None and until < since:
+        raise RuleViolation(UNTIL_BEFORE_SINCE, code="until_before_since")
+    return until
+
+
+def _process(text: str | None) -> str | None:
+    if text is not None and text not in PROCESSES:
+        raise RuleViolation(PROCESS_INVALID, code="process_invalid", choices=", ".join(PROCESSES))
+    return text
+
+
+def _validators(
+    request: HttpRequest, positions: Iterable[tuple[datetime, int, int]], extra: str = ""
+) -> str:
+    """A strong ETag for an answer made of these releases, from their keys only.
+
+    A release's content follows from its row, which does not change once published, so
+    the keys (date, kind, row) of the releases, the request and the settings the text is
+    built from identify the answer without building it.
+    """
+    ctx = Context.from_settings()
+    digest = hashlib.sha256()
+    for part in (FORMAT_VERSION, ctx.prefix, ctx.site_url, *ocds.EXTENSIONS):
+        digest.update(f"{part}\n".encode())
+    digest.update(f"{request.build_absolute_uri()}\n{extra}\n".encode())
+    for moment, rank, pk in positions:
+        digest.update(f"{moment.isoformat()}|{rank}|{pk}\n".encode())
+    return quote_etag(digest.hexdigest()[:40])
+
+
+def _conditional(
+    request: HttpRequest, etag: str, last_modified: datetime | None
+) -> HttpResponse | None:
+    """A 304 if the reader's copy (If-None-Match, or else If-Modified-Since) is current."""
+    timestamp = int(last_modified.timestamp()) if last_modified is not None else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is not None:
+        _cache_headers(response, etag, last_modified)
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _cache_headers(response: HttpResponse, etag: str, last_modified: datetime | None) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    # Stored, but checked with the server before each reuse: a page can gain releases.
+    response["Cache-Control"] = "public, no-cache"
 
 
 def _limit(text: str | None) -> int:
@@ -72,43 +140,78 @@ def _limit(text: str | None) -> int:
 
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
-    """GET /ocds/releases: a release package, oldest first, ``since`` a moment (inclusive),
-    paged by the cursor in ``links.next``."""
+    """GET /ocds/releases: a release package, oldest first, ``since`` and ``until`` moments
+    (both inclusive), ``process`` one kind of contracting process, paged by the cursor in
+    the ``Link`` header's ``rel="next"`` URL.
+
+    OCDS 1.1.5's release package has no ``links`` (the next page went into the package
+    schema only in OCDS 1.2), so the next page is announced in the HTTP header (RFC 8288)
+    and the package stays valid OCDS 1.1 with no additional field. The ETag and
+    Last-Modified come from the keys of the page's releases, before any is built, so a
+    reader whose copy is current gets a 304 for the price of the keys' queries.
+    """
     try:
         since = _since(request.GET.get("since"))
+        until = _until(request.GET.get("until"), since)
+        process = _process(request.GET.get("process"))
         cursor = request.GET.get("cursor")
         after = Cursor.decode(cursor) if cursor is not None else None
         limit = _limit(request.GET.get("limit"))
     except DomainError as error:
         return _error(error, status=400)
-    page = selectors.release_page(since=since, after=after, limit=limit)
-    ctx = Context.from_settings()
-    latest = (
-        max(ocds.parse_moment(release["date"]) for release in page.releases)
-        if page.releases
-        else clock.now()
+    keys = selectors.release_page_keys(
+        since=since, after=after, limit=limit, until=until, process=process
     )
+    # An empty page (a reader up to date) is dated by the newest release of all.
+    latest = keys.latest or selectors.release_latest_date()
+    # Whether a next page exists is part of the answer (its Link header): a full last page
+    # gains one when a release is published, although its own releases are the same.
+    extra = f"{latest.isoformat() if latest else ''}|{keys.next is not None}"
+    etag = _validators(request, keys.positions, extra=extra)
+    not_modified = _conditional(request, etag, latest)
+    if not_modified is not None:
+        return not_modified
+    page = selectors.release_page_build(keys)
+    ctx = Context.from_settings()
     package = ocds.package_metadata(
-        ctx, uri=request.build_absolute_uri(), published_date=latest
+        ctx, uri=request.build_absolute_uri(), published_date=latest or clock.now()
     ) | {"releases": page.releases}
+    response = _json(package)
     if page.next is not None:
         query = {"cursor": page.next.encode()}
+        for name, value in (("until", request.GET.get("until")), ("process", process)):
+            if value is not None:
+                query[name] = value
         if "limit" in request.GET:
             query["limit"] = str(limit)
         path = f"{reverse('publication:releases')}?{urlencode(query)}"
-        package["links"] = {"next": request.build_absolute_uri(path)}
-    return _json(package)
+        response["Link"] = f'<{request.build_absolute_uri(path)}>; rel="next"'
+    if latest is not None:
+        _cache_headers(response, etag, latest)
+    return response
 
 
 @require_GET
 def record_detail(request: HttpRequest, ocid: str) -> HttpResponse:
-    """GET /ocds/records/{ocid}: every release of one process and its compiled release."""
+    """GET /ocds/records/{ocid}: every release of one process and its compiled release,
+    with an ETag and Last-Modified from the keys of its releases (a 304 builds nothing)."""
+    try:
+        positions = selectors.release_keys_for_ocid(ocid)
+    except DomainError as error:
+        return _error(error)
+    latest = max(position[0] for position in positions)
+    etag = _validators(request, positions)
+    not_modified = _conditional(request, etag, latest)
+    if not_modified is not None:
+        return not_modified
     try:
         releases = selectors.release_list_for_ocid(ocid)
     except DomainError as error:
         return _error(error)
     ctx = Context.from_settings()
-    return _json(ocds.record_package(ctx, ocid, releases, uri=request.build_absolute_uri()))
+    response = _json(ocds.record_package(ctx, ocid, releases, uri=request.build_absolute_uri()))
+    _cache_headers(response, etag, latest)
+    return response
 
 
 @require_GET

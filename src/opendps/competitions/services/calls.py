@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, IntegerField, Value
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
@@ -21,6 +22,7 @@ from opendps.competitions.criteria import (
 )
 from opendps.competitions.models import Call, Clarification, Invitation
 from opendps.competitions.pricing import PriceBasis, PriceTerms, terms_content
+from opendps.competitions.references import reference_next, reference_prefix
 from opendps.competitions.services.common import BUY_ROLES, lock_call, supplier_emails
 from opendps.competitions.status import CallStatus, call_status
 from opendps.core import clock, sealing
@@ -133,12 +135,14 @@ def call_create(
         clarification_deadline = deadline - (deadline - clock.now()) / 4
     if clarification_deadline >= deadline:
         raise RuleViolation(CLARIFICATION_BEFORE_DEADLINE)
+    now = clock.now()
     call = Call(
         market=market,
         category=category,
         buyer=authority,
         created_by=actor,
-        created_at=clock.now(),
+        created_at=now,
+        reference=_reference_for(authority, market.regime, now),
         title=title.strip(),
         requirement=requirement.strip(),
         rapid=rapid,
@@ -164,10 +168,25 @@ def call_create(
             "title": call.title,
             "category_id": category.pk,
             "rapid": rapid,
+            "reference": call.reference,
             **terms_content(terms),
         },
     )
     return call
+
+
+def _reference_for(authority: Organisation, regime: str, now: datetime) -> str:
+    """The next free reference for this buyer, kind of market and year. The buyer's row is
+    locked so two calls drafted at once cannot take the same number."""
+    Organisation.objects.select_for_update().filter(pk=authority.pk).exists()
+    prefix = reference_prefix(authority.name, regime, now)
+    last = (
+        Call.objects.filter(reference__startswith=prefix)
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return reference_next(prefix, last)
 
 
 def _check_deadline(call: Call, now: datetime) -> None:

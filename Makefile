@@ -21,11 +21,14 @@ install: $(STAMP) node_modules/.package-lock.json
 
 assets: node_modules/.package-lock.json
 
+# `make run PORT=8001` serves on another port; links in emails and the open data follow it.
+PORT ?= 8000
+run: export OPENDPS_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/opendps migrate --no-input
 	$(BIN)/opendps demo
-	@echo "OpenDPS is starting on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/opendps serve --host 127.0.0.1 --port 8000 --workers 3
+	@echo "OpenDPS is starting on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	$(BIN)/opendps serve --host 127.0.0.1 --port $(PORT) --workers 3
 
 worker: install
 	$(BIN)/opendps worker

@@ -41,21 +41,25 @@ CURRENCY = "GBP"
 PUBLISHER_NAME = "OpenDPS"
 # Public sector information, released under the Open Government Licence.
 LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-# The extensions whose fields the releases use: tender.techniques (the DPS technique) and
-# tender.lots, items[].relatedLot (a market's categories, or "parts"). Each is declared at a
-# fixed version, so that the URL always gives the schema the data was written for: the
-# lots extension at its release v1.1.5 (its master has moved on to a schema that references
-# a definition OCDS 1.1.5 lacks, so no tool can build the extended schema from it); the
-# techniques extension has no release, so at the commit of its master that we follow.
+# The extensions whose fields the releases use: tender.techniques (the DPS technique);
+# tender.lots, items[].relatedLot (a market's categories, or "parts"); parties[].details.scale
+# (a supplier that is an SME). Each is declared at a fixed version, so that its URL always
+# gives the schema the data was written for, and the OCDS Data Review Tool can build the
+# extended schema: the lots extension at its release v1.1.5 (its master has moved on to a
+# schema that references a definition OCDS 1.1.5 lacks); the techniques and scale
+# extensions have no release (the extension registry lists only their master), so at the
+# commit of master we follow. publication/tests/ocds_reference/ keeps a copy of each, and
+# test_data_review.py fails on a declared URL it has no copy of.
+_RAW = "https://raw.githubusercontent.com/open-contracting-extensions/"
 TECHNIQUES_EXTENSION = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_techniques_extension/5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11/extension.json"
+    f"{_RAW}ocds_techniques_extension/5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11/extension.json"
 )
-LOTS_EXTENSION = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_lots_extension/v1.1.5/extension.json"
+LOTS_EXTENSION = f"{_RAW}ocds_lots_extension/v1.1.5/extension.json"
+SCALE_EXTENSION = (
+    f"{_RAW}ocds_partyDetails_scale_extension/152cd9fb74e021e537b17d84420615acf7dec032/"
+    "extension.json"
 )
-EXTENSIONS = (TECHNIQUES_EXTENSION, LOTS_EXTENSION)
+EXTENSIONS = (TECHNIQUES_EXTENSION, LOTS_EXTENSION, SCALE_EXTENSION)
 # The official OCDS 1.1.5 schemas, shipped with the app (source and licence in its README):
 # ocdsmerge reads the merge rules from the release schema; the tests validate against them.
 SCHEMA_DIR = Path(__file__).with_name("schema")

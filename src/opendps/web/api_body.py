@@ -85,7 +85,8 @@ def parse_json(raw: bytes) -> dict[str, Any]:
 
 def require_json(request: HttpRequest) -> None:
     """415 unless the body is sent as JSON (``application/json`` or a ``+json`` type)."""
-    if request.content_type != JSON and not request.content_type.endswith("+json"):
+    media_type = request.content_type or ""
+    if media_type != JSON and not media_type.endswith("+json"):
         raise ApiError(415, UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
 
 

@@ -35,12 +35,24 @@ def register(order: int) -> Callable[[Loader], Loader]:
     return decorate
 
 
-def demo_load() -> DemoContext:
-    """Run every loader in order. Demo history emails no one and queues no job."""
+def demo_load(progress: Callable[[str], None] | None = None) -> DemoContext:
+    """Run every loader in order. Demo history emails no one and queues no job.
+
+    ``progress`` is told each step as it starts ("3/6 membership"), so the command can show
+    that the minute or two it takes is going somewhere."""
     from opendps.core.jobs import jobs_suppressed
 
     context = DemoContext()
+    steps = sorted(_loaders, key=lambda item: item[0])
     with jobs_suppressed():
-        for _order, loader in sorted(_loaders, key=lambda item: item[0]):
+        for number, (_order, loader) in enumerate(steps, start=1):
+            if progress is not None:
+                progress(f"{number}/{len(steps)} {_step_name(loader)}")
             loader(context)
     return context
+
+
+def _step_name(loader: Loader) -> str:
+    """A loader's first docstring line, or its app's name."""
+    doc = (loader.__doc__ or "").strip().splitlines()
+    return doc[0].rstrip(".") if doc else loader.__module__.split(".")[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -62,6 +63,12 @@ def release_validator() -> Any:
         Draft4Validator(release, format_checker=checker, registry=registry),
         Draft4Validator(package, format_checker=checker, registry=registry),
     )
+
+
+def next_page(response: Any) -> str | None:
+    """The URL of the next page, from the ``Link`` header (RFC 8288), if there is one."""
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', response.get("Link", ""))
+    return match[1] if match else None
 
 
 def errors_of(validator: Any, instance: Any) -> list[str]:

@@ -15,13 +15,13 @@ from opendps.core.errors import RuleViolation
 from opendps.publication import ocds, selectors
 from opendps.publication.ocds import Context
 from opendps.publication.selectors import Cursor
-from opendps.publication.tests.conftest import World
+from opendps.publication.tests.conftest import World, next_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def walk(client: Client, url: str) -> tuple[list[dict[str, Any]], int]:
-    """Follow links.next from ``url``; the releases and the number of pages."""
+    """Follow the next-page links from ``url``; the releases and the number of pages."""
     releases: list[dict[str, Any]] = []
     pages = 0
     next_url: str | None = url
@@ -32,12 +32,13 @@ def walk(client: Client, url: str) -> tuple[list[dict[str, Any]], int]:
         body = response.json()
         releases += body["releases"]
         pages += 1
-        next_url = body.get("links", {}).get("next")
+        assert "links" not in body  # not in OCDS 1.1's release package
+        next_url = next_page(response)
         assert pages < 100
     return releases, pages
 
 
-def test_links_next_covers_every_release_exactly_once(world: World):
+def test_the_next_page_links_cover_every_release_exactly_once(world: World):
     everything = list(selectors.release_iter())
     assert len(everything) == 21
     for limit in (1, 2, 7, 21, 1000):
@@ -84,34 +85,41 @@ def test_since_is_inclusive_and_pages_after_it(world: World):
     # London time, a "Z", and a moment after the last release.
     body = Client().get("/ocds/releases", {"since": "2027-03-10T09:00:00Z"}).json()
     assert [r["tag"] for r in body["releases"]] == [["tenderAmendment"], ["tenderAmendment"]]
-    body = Client().get("/ocds/releases", {"since": "2030-01-01T00:00:00Z"}).json()
-    assert body["releases"] == [] and "links" not in body
+    response = Client().get("/ocds/releases", {"since": "2030-01-01T00:00:00Z"})
+    assert response.json()["releases"] == [] and next_page(response) is None
 
 
 def test_a_release_published_after_a_page_is_on_a_later_page(world: World, people: Any):
     """The cursor is a position in (date, id) order, not an offset: new releases do not
     shift pages a reader has already seen."""
     client = Client()
-    first = client.get("/ocds/releases", {"limit": 5}).json()
+    response = client.get("/ocds/releases", {"limit": 5})
     from opendps.markets.models import MarketNotice
 
     MarketNotice.objects.create(
         market=world.pcr_market, kind="validity_change", published_at=world.pcr_market.ceased_at
     )
-    rest, _pages = walk(client, first["links"]["next"])
-    ids = [r["id"] for r in first["releases"] + rest]
+    url = next_page(response)
+    assert url is not None
+    rest, _pages = walk(client, url)
+    ids = [r["id"] for r in response.json()["releases"] + rest]
     assert len(ids) == len(set(ids)) == 22
 
 
 def test_the_package_metadata(world: World):
-    body = Client().get("/ocds/releases", {"limit": 2}).json()
+    response = Client().get("/ocds/releases", {"limit": 2})
+    body = response.json()
     assert body["uri"] == "http://testserver/ocds/releases?limit=2"
     assert body["publisher"] == {"name": "OpenDPS", "uri": "https://opendps.example"}
     assert body["license"] == ocds.LICENSE
     assert body["publicationPolicy"] == "https://opendps.example/ocds/publication-policy"
     assert body["publishedDate"] == body["releases"][-1]["date"]
-    assert body["links"]["next"].startswith("http://testserver/ocds/releases?cursor=")
-    assert "limit=2" in body["links"]["next"]
+    assert body["extensions"] == list(ocds.EXTENSIONS)
+    assert "links" not in body
+    url = next_page(response)
+    assert url is not None
+    assert url.startswith("http://testserver/ocds/releases?cursor=")
+    assert "limit=2" in url
 
 
 @pytest.mark.parametrize(

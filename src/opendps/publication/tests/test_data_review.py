@@ -39,6 +39,9 @@ EXTENSION_COPIES = {
     ("ocds_techniques_extension", "5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11"): (
         "ocds_techniques_extension-5568b00"
     ),
+    ("ocds_partyDetails_scale_extension", "152cd9fb74e021e537b17d84420615acf7dec032"): (
+        "ocds_partyDetails_scale_extension-152cd9f"
+    ),
 }
 STANDARD = "https://standard.open-contracting.org/schema/1__1__5/"
 
@@ -146,6 +149,10 @@ def assert_clean(result: dict[str, Any]) -> None:
     assert result["validation_errors"] == []
     assert result["additional_fields"] == []
     assert "json_deref_error" not in result
+    # ...nor a code outside a closed codelist, a deprecated field or a failed extra check.
+    assert result["additional_closed_codelist_values"] == {}
+    assert result["deprecated_fields"] == []
+    assert not result["additional_checks"]
 
 
 def test_every_declared_extension_has_a_local_copy_at_its_versioned_url():

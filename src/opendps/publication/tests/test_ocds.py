@@ -180,6 +180,8 @@ def test_records_validate_and_compile_the_latest_state(world: World):
 
 
 def test_a_call_points_to_its_market_and_category(world: World):
+    """The market by ``relatedProcesses``; the category as the call's one lot, with the id
+    of the market's lot for it (the lots extension v1.1.5 has no relatedProcesses[].relatedLots)."""
     ctx = Context.from_settings()
     releases = record(ctx.ocid("call", world.awarded.pk))["records"][0]["releases"]
     (link,) = releases[0]["relatedProcesses"]
@@ -191,10 +193,16 @@ def test_a_call_points_to_its_market_and_category(world: World):
         "scheme": "ocid",
         "identifier": market_ocid,
         "uri": f"https://opendps.example/ocds/records/{market_ocid}",
-        "relatedLots": [f"category-{world.awarded.category_id}"],
     }
+    lot = f"category-{world.awarded.category_id}"
+    assert releases[0]["tender"]["lots"] == [{"id": lot, "title": world.awarded.category.title}]
+    assert [i["relatedLot"] for i in releases[0]["tender"]["items"]] == [lot]
+    assert [i["relatedLot"] for i in releases[1]["awards"][0]["items"]] == [lot]
     market = record(market_ocid)["records"][0]["compiledRelease"]
-    assert link["relatedLots"][0] in {lot["id"] for lot in market["tender"]["lots"]}
+    assert lot in {lot["id"] for lot in market["tender"]["lots"]}
+    planned = record(ctx.ocid("planned", world.planned.pk))["records"][0]["compiledRelease"]
+    assert planned["relatedProcesses"][0]["identifier"] == market_ocid
+    assert planned["tender"]["lots"][0]["id"] == f"category-{world.planned.category_id}"
 
 
 def test_the_same_rows_always_give_the_same_releases(world: World):

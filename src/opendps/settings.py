@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "opendps.contracts",
     "opendps.insights",
     "opendps.publication",
+    "opendps.alerts",
     "opendps.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("opendps.contracts.urls")),
     path("", include("opendps.insights.urls")),
     path("", include("opendps.publication.urls")),
+    path("", include("opendps.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -82,3 +82,6 @@ class AuditEventType(models.TextChoices):
     PLANNED_CALL_ANNOUNCED = "planned_call_announced", _("Planned call announced")
     PLANNED_CALL_WITHDRAWN = "planned_call_withdrawn", _("Planned call withdrawn")
     SEAL_BROKEN_DETECTED = "seal_broken_detected", _("Altered sealed content detected")
+    # alerts
+    ALERT_CREATED = "alert_created", _("Email alert created")
+    ALERT_STOPPED = "alert_stopped", _("Email alert stopped")

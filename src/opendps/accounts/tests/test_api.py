@@ -13,7 +13,10 @@ from opendps.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
-UNAUTHENTICATED = {"detail": "Authentication required: send a valid, unrevoked API token."}
+UNAUTHENTICATED = {
+    "detail": "Authentication required: send a valid, unrevoked API token.",
+    "code": "not_authenticated",
+}
 
 
 def get_me(token: str | None):

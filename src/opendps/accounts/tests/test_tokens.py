@@ -21,7 +21,10 @@ from opendps.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
-UNAUTHENTICATED = {"detail": "Authentication required: send a valid, unrevoked API token."}
+UNAUTHENTICATED = {
+    "detail": "Authentication required: send a valid, unrevoked API token.",
+    "code": "not_authenticated",
+}
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 
 

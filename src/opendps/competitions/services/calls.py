@@ -263,9 +263,12 @@ def call_publish(*, actor: User, call: Call) -> Call:
         organisation_id=market.authority_id,
         data={"invited": invited, "deadline": call.deadline.isoformat()},
     )
+    from opendps.alerts.tasks import alerts_send_for_call
     from opendps.competitions.tasks import call_invitations_send
 
     job_enqueue_on_commit(call_invitations_send, call.pk)
+    # Saved searches of the public opportunities (anyone's, members or not).
+    job_enqueue_on_commit(alerts_send_for_call, call.pk)
     return call
 
 

@@ -49,7 +49,7 @@ class OpportunitySearchForm(forms.Form):
             cpv=data["cpv"],
             buyer_id=data["buyer"] if data["buyer"] not in ("", None) else None,
             regime=data["regime"],
-            closes_by=data["closes_by"],
+            closes_by=data.get("closes_by"),
         )
 
 

@@ -96,7 +96,7 @@ def test_only_the_parties_see_a_contract(people, api_client_for, contract, role)
     detail = client.get(f"/api/v1/contracts/{contract.pk}")
     if role == "anonymous":
         assert (listed.status_code, detail.status_code) == (401, 401)
-        assert detail.json() == {"detail": UNAUTHENTICATED}
+        assert detail.json()["detail"] == UNAUTHENTICATED
     elif role in AUTHORITY | SUPPLIER_A:
         assert listed.json()["count"] == 1
         data = detail.json()
@@ -109,7 +109,7 @@ def test_only_the_parties_see_a_contract(people, api_client_for, contract, role)
         assert data["commitments"] == {"social_value": {"social_value": "Two apprenticeships"}}
     else:
         assert listed.json() == {"items": [], "count": 0}
-        assert (detail.status_code, detail.json()) == (404, {"detail": "Contract not found."})
+        assert (detail.status_code, detail.json()["detail"]) == (404, "Contract not found.")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -131,9 +131,9 @@ def test_either_party_records_performance(people, api_client_for, contract, role
         org = people.authority if role in BUYER_SIDE else people.supplier_a
         assert data["recorded_by_organisation_id"] == org.pk
     elif role == "evaluator":
-        assert (response.status_code, response.json()) == (403, {"detail": NOT_A_PARTY})
+        assert (response.status_code, response.json()["detail"]) == (403, NOT_A_PARTY)
     else:
-        assert (response.status_code, response.json()) == (404, {"detail": "Contract not found."})
+        assert (response.status_code, response.json()["detail"]) == (404, "Contract not found.")
     expected = 1 if role in BUYER_SIDE | SUPPLIER_A else 0
     assert PerformanceRecord.objects.count() == expected
 
@@ -153,12 +153,12 @@ def test_only_the_other_party_confirms_or_disputes(people, api_client_for, contr
         assert response.status_code == 200, response.content
         assert response.json()["status"] == ("confirmed" if action == "confirm" else "disputed")
     elif role in SUPPLIER_A:
-        assert (response.status_code, response.json()) == (403, {"detail": OTHER_PARTY})
+        assert (response.status_code, response.json()["detail"]) == (403, OTHER_PARTY)
     elif role == "evaluator":
-        assert (response.status_code, response.json()) == (403, {"detail": NOT_A_PARTY})
+        assert (response.status_code, response.json()["detail"]) == (403, NOT_A_PARTY)
     else:
         assert response.status_code == 404
-        assert response.json() == {"detail": "Performance record not found."}
+        assert response.json()["detail"] == "Performance record not found."
     settled = record.confirmed_at is not None or record.disputed_at is not None
     assert settled == (role in BUYER_SIDE)
 
@@ -171,7 +171,7 @@ def test_a_settled_record_cannot_be_settled_again(people, api_client_for, contra
     response = client.post(f"{path}/dispute", {"reason": "Changed my mind"})
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "This record has already been confirmed or disputed."},
+        {"detail": "This record has already been confirmed or disputed.", "code": "conflict"},
     )
 
 
@@ -194,7 +194,7 @@ def test_bad_records_are_refused_and_nothing_is_written(
     )
     assert response.status_code == status, response.content
     if detail:
-        assert response.json() == {"detail": detail}
+        assert response.json()["detail"] == detail
     assert not PerformanceRecord.objects.exists()
 
 
@@ -216,7 +216,7 @@ def test_a_terminated_contract_takes_no_more_records(people, api_client_for, con
     response = client.post(f"/api/v1/contracts/{contract.pk}/performance", payload())
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "This contract has been terminated."},
+        {"detail": "This contract has been terminated.", "code": "conflict"},
     )
     assert client.get(f"/api/v1/contracts/{contract.pk}").json()["status"] == "terminated"
 

@@ -145,7 +145,7 @@ def test_the_package_metadata(world: World):
 def test_bad_parameters_are_a_400_with_a_detail(query: dict[str, str], detail: str):
     response = Client().get("/ocds/releases", query)
     assert response.status_code == 400
-    assert response.json() == {"detail": detail}
+    assert response.json()["detail"] == detail
 
 
 def test_cursors_round_trip_and_a_forged_one_is_refused():

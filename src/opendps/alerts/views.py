@@ -36,7 +36,7 @@ class AlertForm(OpportunitySearchForm):
         error_messages={"required": gettext_lazy("Choose how often you want emails")},
     )
 
-    field_order = ["name", "text", "region", "cpv", "buyer", "regime", "frequency"]
+    field_order = ["name", "text", "region", "cpv", "category", "buyer", "regime", "frequency"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +51,7 @@ class AlertForm(OpportunitySearchForm):
             "region": search.region,
             "cpv": search.cpv,
             "buyer_id": search.buyer_id,
+            "category_id": search.category_id,
             "regime": search.regime,
         }
 
@@ -58,9 +59,12 @@ class AlertForm(OpportunitySearchForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def alert_list(request: AuthedRequest) -> HttpResponse:
-    buyers = public.opportunity_buyers()
+    choices = {
+        "buyers": public.opportunity_buyers(),
+        "categories": public.opportunity_categories(),
+    }
     if request.method == "POST":
-        form = AlertForm(request.POST, buyers=buyers)
+        form = AlertForm(request.POST, **choices)
         if form.is_valid():
             created = call_service(
                 form,
@@ -71,7 +75,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _("Alert saved: we will email you new calls that match."))
                 return redirect("alerts:list")
     else:
-        form = AlertForm(initial=request.GET.dict() if request.GET else None, buyers=buyers)
+        form = AlertForm(initial=request.GET.dict() if request.GET else None, **choices)
     return render(
         request,
         "alerts/list.html",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -184,3 +185,26 @@ def award_list(*, filters: AwardFilter) -> QuerySet[Award]:
 def award_for_call(*, call_id: int) -> Award | None:
     """The award of a published call, if any: who won, when, for how much."""
     return award_list(filters=AwardFilter()).filter(call_id=call_id).first()
+
+
+def contract_for_call(*, call_id: int) -> Any:
+    """The contract entered into after a published call, as the open data shows it: its
+    value, dates and whether it was ended (never the fee or its commitments' wording)."""
+    from opendps.contracts.models import Contract
+
+    return (
+        Contract.objects.filter(call_id=call_id, call__published_at__isnull=False)
+        .only("id", "value", "entered_at", "starts_on", "ends_on", "terminated_at")
+        .first()
+    )
+
+
+def opportunity_categories() -> list[tuple[int, str]]:
+    """The categories with calls open now, "Market: category", for the filter's choices."""
+    rows = (
+        _open_public(clock.now())
+        .order_by("market__title", "category__position", "category_id")
+        .values_list("category_id", "market__title", "category__title")
+        .distinct()
+    )
+    return [(pk, f"{market}: {title}") for pk, market, title in rows]

@@ -92,6 +92,14 @@ def test_filters_narrow_the_list(calls, params, shown, hidden):
     assert shown in body and hidden not in body
 
 
+def test_the_category_filter_lists_the_categories_with_open_calls(calls, market):
+    category = market.categories.get()
+    body = page()
+    assert f'<option value="{category.pk}"' in body
+    assert "Home care in Leeds" in page(category=str(category.pk))
+    assert "Select a valid choice" in page(category=str(category.pk + 999))
+
+
 def test_filters_that_match_nothing_say_so(calls):
     assert "No open call matches" in page(cpv="72000000")
     assert "No open call matches" in page(regime="pcr2015_dps")
@@ -139,3 +147,6 @@ def test_awards_are_public_with_the_winner_and_value_only(people, market):
     assert "Awarded to Alpha Support CIC" in detail and "£9,000" in detail
     assert "Beta Care Ltd" not in detail
     assert "Awarded call" not in page("/awards", text="nothing like it")
+    # The process page: the contract (light-touch, no standstill: made at award) and its record.
+    assert "Entered into" in detail
+    assert "/ocds/records/" in detail and f"call-{call.pk}" in detail

@@ -30,12 +30,20 @@ class OpportunitySearchForm(forms.Form):
         help_text=gettext_lazy("The whole code or its first digits, for example 853"),
         error_messages={"invalid": CPV_INVALID},
     )
+    category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int, required=False)
     buyer = forms.TypedChoiceField(label=gettext_lazy("Buyer"), coerce=int, required=False)
     regime = forms.ChoiceField(label=gettext_lazy("Rules"), required=False)
     closes_by = DateField(label=gettext_lazy("Closing on or before"), required=False)
 
-    def __init__(self, *args: Any, buyers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        buyers: list[tuple[int, str]],
+        categories: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Any category")), *(categories or [])]  # type: ignore[attr-defined]
         self.fields["buyer"].choices = [("", _("Any buyer")), *buyers]  # type: ignore[attr-defined]
         self.fields["regime"].choices = [("", _("Either")), *RegimeCode.choices]  # type: ignore[attr-defined]
 
@@ -48,6 +56,7 @@ class OpportunitySearchForm(forms.Form):
             region=data["region"].strip(),
             cpv=data["cpv"],
             buyer_id=data["buyer"] if data["buyer"] not in ("", None) else None,
+            category_id=data["category"] if data.get("category") not in ("", None) else None,
             regime=data["regime"],
             closes_by=data.get("closes_by"),
         )
@@ -56,7 +65,9 @@ class OpportunitySearchForm(forms.Form):
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = OpportunitySearchForm(
-        request.GET if request.GET else None, buyers=public.opportunity_buyers()
+        request.GET if request.GET else None,
+        buyers=public.opportunity_buyers(),
+        categories=public.opportunity_categories(),
     )
     listing = paginate(request, public.opportunity_list(filters=form.search()))
     return render(
@@ -83,6 +94,8 @@ def opportunity_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "call": call,
             "band": public.value_band(call.estimated_value),
             "award": public.award_for_call(call_id=call.pk),
+            "contract": public.contract_for_call(call_id=call.pk),
+            "record_url": _record_url(call.pk),
             "regime": RegimeCode(call.market.regime).label,
         },
     )
@@ -101,7 +114,6 @@ class AwardSearchForm(forms.Form):
 def award_list(request: HttpRequest) -> HttpResponse:
     form = AwardSearchForm(request.GET if request.GET else None)
     listing = paginate(request, public.award_list(filters=form.search()))
-    ctx = Context.from_settings()
     return render(
         request,
         "competitions/awards_public.html",
@@ -109,6 +121,12 @@ def award_list(request: HttpRequest) -> HttpResponse:
             "title": _("Contracts awarded"),
             "search_form": form,
             "listing": listing,
-            "record_url": lambda award: ctx.record_url(ctx.ocid(Process.CALL, award.call_id)),
+            "record_url": lambda award: _record_url(award.call_id),
         },
     )
+
+
+def _record_url(call_id: int) -> str:
+    """The call's OCDS record: the machine-readable version of its public page."""
+    ctx = Context.from_settings()
+    return ctx.record_url(ctx.ocid(Process.CALL, call_id))

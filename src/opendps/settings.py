@@ -34,7 +34,9 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("OPENDPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 SITE_URL = os.environ.get("OPENDPS_SITE_URL", "http://127.0.0.1:8000")
-OPENDPS_OCID_PREFIX = os.environ.get("OPENDPS_OCID_PREFIX", "ocds-opendps")
+# Registered with the Open Contracting Partnership; a placeholder of that form by default
+# (publication.checks: malformed is an error at start, the placeholder a deploy warning).
+OPENDPS_OCID_PREFIX = os.environ.get("OPENDPS_OCID_PREFIX", "ocds-xxxxxx")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

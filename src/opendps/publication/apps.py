@@ -6,4 +6,7 @@ class PublicationConfig(AppConfig):
     label = "publication"
 
     def ready(self) -> None:
-        from opendps.publication import next_actions  # noqa: F401  (registers providers)
+        from opendps.publication import (  # noqa: F401  (they register themselves)
+            checks,  # the OCID prefix, at start
+            next_actions,  # providers
+        )

@@ -16,6 +16,7 @@ import time_machine
 from opendps.competitions import services
 from opendps.competitions.models import TenderSubmission
 from opendps.competitions.pricing import PriceBasis, PriceTerms, PriceUnit
+from opendps.competitions.tests.test_views import call_data
 from opendps.contracts.models import Contract
 from opendps.core import clock
 from opendps.core.errors import RuleViolation
@@ -236,26 +237,7 @@ def test_the_call_page_asks_for_the_unit_and_quantity(people, market):
     assert re.search(r'<option value="hour"\s+selected', html)
     response = page.post(
         f"/calls/new?category={category.pk}&rapid=1",
-        {
-            "title": "Home care",
-            "requirement": "Care at home.",
-            "estimated_value": "15000",
-            "price_basis": "unit_rate",
-            "price_unit": "",
-            "expected_quantity": "",
-            "deadline_date_day": "1",
-            "deadline_date_month": "1",
-            "deadline_date_year": str(clock.now().year + 1),
-            "deadline_time": "12:00",
-            "criterion_0_key": "quality",
-            "criterion_0_name": "Quality",
-            "criterion_0_kind": "quality",
-            "criterion_0_weight": "60",
-            "criterion_1_key": "price",
-            "criterion_1_name": "Price per hour",
-            "criterion_1_kind": "price",
-            "criterion_1_weight": "40",
-        },
+        call_data(price_basis="unit_rate", price_unit="", expected_quantity=""),
     )
     assert response.status_code == 200
     text = response.content.decode()

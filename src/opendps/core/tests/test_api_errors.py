@@ -172,7 +172,7 @@ CASES: list[tuple[str, str, str, Any, str, int, str]] = [
         "huge-id",
         "buyer",
         "/api/v1/notices/published",
-        {"kind": "award", "call_id": 2**63, "reference": "2027/S 000-012345"},
+        {"kind": "award_notice", "call_id": 2**63, "reference": "2027/S 000-012345"},
         "",
         422,
         "validation_error",

@@ -102,9 +102,11 @@ def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses an operation can answer, read from what it takes.
 
     Every operation reads the bearer token (a wrong one is 401 even where none is needed);
-    path ids can be unknown (404); a body can be unreadable, too big, of another media type
-    or invalid; writes can be refused by a rule, a permission or the object's state; and a
-    write that needs a token names objects (in its body) that the caller may not see."""
+    path ids can be unknown (404); where a token is needed, what a path, query or write names
+    may be refused to the caller (403), and a write's body names objects the caller may not
+    see (404); parameters and bodies can be invalid (422); a body can also be unreadable,
+    too big or of another media type; writes can be refused by a rule or the object's state.
+    429 is not listed: the API has no rate limit (only signing in on the web has one)."""
     security = operation.get("security", [])
     public = not security or {} in security
     has_path = any(p["in"] == "path" for p in operation.get("parameters", []))

@@ -251,6 +251,22 @@ OPENDPS_EXCLUSION_REPORT_EMAIL = os.environ.get(
 OPENDPS_SUPPORT_EMAIL = os.environ.get("OPENDPS_SUPPORT_EMAIL", "support@opendps.example")
 DEFAULT_FROM_EMAIL = os.environ.get("OPENDPS_FROM_EMAIL", "OpenDPS <no-reply@opendps.local>")
 
+# --- Cache: per process by default; Redis when OPENDPS_REDIS_URL is set ------------------
+# Forecast fits and market health are cached: with Redis one computation serves every web
+# node and worker instead of each process computing its own.
+OPENDPS_REDIS_URL = os.environ.get("OPENDPS_REDIS_URL", "")
+if OPENDPS_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": OPENDPS_REDIS_URL,
+            "KEY_PREFIX": "opendps",
+            "TIMEOUT": 3600,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background jobs (huey): SQLite by default, Redis when HUEY_REDIS_URL is set --------
 HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
 HUEY: dict[str, object] = {

@@ -2,10 +2,10 @@
 settings must be usable before anything is published.
 
 The OCID prefix is registered with the Open Contracting Partnership: ``ocds-`` and six
-lower-case letters or digits (https://standard.open-contracting.org/1.1/en/schema/identifiers/
-"Contracting process identifier (ocid)"). Every OCID and party id is built from it, so a
-malformed one would be published in every release and could never be changed without
-renaming every contracting process.
+lower-case letters or digits (OCDS 1.1, "Identifiers": "Contracting process identifier",
+https://standard.open-contracting.org/1.1/en/schema/identifiers/). Every OCID and party id
+is built from it, so a malformed one would be published in every release and could never be
+changed without renaming every contracting process.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ def ocid_prefix_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
         return [
             Error(
                 PREFIX_MALFORMED % {"prefix": prefix},
-                hint="Register a prefix at https://standard.open-contracting.org/1.1/en/"
-                "guidance/build/#register-an-ocid-prefix and set OPENDPS_OCID_PREFIX to it.",
+                hint="Register a prefix with the Open Contracting Partnership (see "
+                "https://standard.open-contracting.org/1.1/en/schema/identifiers/) and set "
+                "OPENDPS_OCID_PREFIX to it.",
                 id="publication.E001",
             )
         ]

@@ -7,7 +7,7 @@ from opendps.web.views.errors import (
     permission_denied,
     server_error,
 )
-from opendps.web.views.home import healthz, home
+from opendps.web.views.home import healthz, home, readyz
 from opendps.web.views.info import (
     accessibility,
     cookies,
@@ -30,5 +30,6 @@ __all__ = [
     "page_not_found",
     "permission_denied",
     "privacy",
+    "readyz",
     "server_error",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from opendps.accounts.models import Role
 from opendps.web import public
 from opendps.web.next_actions import next_actions
 from opendps.web.organisation import current_organisation
+from opendps.web.readiness import readiness
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,4 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up (a load balancer's liveness check): touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready to serve: the database, the cache and file storage each answer. 503 and the
+    failing part when one does not, so a load balancer takes the node out of rotation."""
+    checks = readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)

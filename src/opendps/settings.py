@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "opendps.web.middleware.DomainErrorMiddleware",
     "opendps.web.middleware.ErrorPageMiddleware",
+    "opendps.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "opendps.urls"

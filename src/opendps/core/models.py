@@ -45,3 +45,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.sequence}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API request sent with an ``Idempotency-Key``, so a client that
+    lost it (a timeout at the deadline) can send the same request again and get the same
+    answer (the same receipt) instead of a second submission. Kept per caller (the hash of
+    its bearer token) and key; not domain state, so no audit event."""
+
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # method, path and body of the request
+    created_at = models.DateTimeField()
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # null: in progress
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotent_request_once")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -12,6 +12,7 @@ network.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -197,3 +198,16 @@ def test_the_review_is_live(world: World, review, tmp_path):
     result = review(package, str(tmp_path))
     assert [f["field"] for f in result["additional_fields"]] == ["madeUpField"]
     assert [e["field"] for e in result["validation_errors"]] == ["releases/date"]
+
+
+# One SHA-256 over every reference file's path and SHA-256 (README.md aside): the copies are
+# the official files unchanged, and a new or edited one has to be looked at.
+REFERENCE_DIGEST = "2d46bb725c5caf4e35cf67561b260b8cf293a5e7c42736183bbce52d0c3482a0"
+
+
+def test_the_reference_copies_are_unchanged():
+    digest = hashlib.sha256()
+    for path in sorted(p for p in REFERENCE.rglob("*") if p.is_file() and p.name != "README.md"):
+        line = f"{path.relative_to(REFERENCE).as_posix()} {hashlib.sha256(path.read_bytes()).hexdigest()}\n"
+        digest.update(line.encode())
+    assert digest.hexdigest() == REFERENCE_DIGEST

@@ -232,6 +232,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Sealed tender documents and evidence in S3-compatible object storage, so every web node
+# sees every file: OPENDPS_S3_BUCKET turns it on (the local folder is the default). Sealed
+# documents are ciphertext there as on disk.
+OPENDPS_S3_BUCKET = os.environ.get("OPENDPS_S3_BUCKET", "")
+if OPENDPS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": OPENDPS_S3_BUCKET,
+            "endpoint_url": os.environ.get("OPENDPS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("OPENDPS_S3_REGION", "eu-west-2"),
+            "access_key": os.environ.get("OPENDPS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("OPENDPS_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # private: the bucket's own policy, never public-read
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 # --- Email: sent by a background job through Django's SMTP backend ----------------------
 EMAIL_BACKEND = "opendps.notifications.backends.QueuedEmailBackend"

@@ -253,7 +253,7 @@ class TenderFormIn(Schema):
 
 
 class SupplierChoice(Schema):
-    supplier_id: Id | None = Field(
+    supplier_id: TextId | None = Field(
         None, description="Which of your suppliers; your only supplier when left out."
     )
 

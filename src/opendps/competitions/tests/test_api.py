@@ -1790,7 +1790,7 @@ def test_a_missing_category_and_a_hidden_one_look_the_same(people, api_client_fo
     hidden = client.get(f"/api/v1/categories/{market.categories.get().pk}/offers")
     missing = client.get("/api/v1/categories/999999/offers")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json()["detail"] == CATEGORY_NOT_FOUND
+    assert hidden.json() == missing.json() == {"detail": CATEGORY_NOT_FOUND, "code": "not_found"}
 
 
 OFFER_EXPECTED = {

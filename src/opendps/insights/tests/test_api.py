@@ -76,7 +76,8 @@ def test_someone_working_for_two_suppliers_must_say_which(people, api_client_for
     response = api_client_for(both).get("/api/v1/insights/supplier")
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "You work for more than one supplier: say which one with supplier_id."
+        "detail": "You work for more than one supplier: say which one with supplier_id.",
+        "code": "choose_supplier",
     }
 
 

@@ -507,7 +507,8 @@ def test_a_pa2023_market_is_closed_to_new_parts_once_established(people, api_cli
     assert response.status_code == 422
     assert response.json() == {
         "detail": "The conditions of membership cannot be changed once the market has been "
-        "established."
+        "established.",
+        "code": "conditions_fixed",
     }
     assert market.categories.count() == 1
 

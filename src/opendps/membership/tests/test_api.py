@@ -298,7 +298,8 @@ def test_applying_twice_while_waiting_is_a_conflict(people, api_client_for):
     response = client.post(path, application_payload(market))
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "You already have an application waiting for a decision in Coaching."
+        "detail": "You already have an application waiting for a decision in Coaching.",
+        "code": "conflict",
     }
     assert Application.objects.count() == 1
 
@@ -313,7 +314,8 @@ def test_someone_at_two_suppliers_must_say_which(people, api_client_for):
     response = client.post(path, application_payload(market))
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "You work for more than one supplier: say which one with supplier_id."
+        "detail": "You work for more than one supplier: say which one with supplier_id.",
+        "code": "choose_supplier",
     }
     response = client.post(path, application_payload(market, supplier_id=people.supplier_b.pk))
     assert response.status_code == 201

@@ -115,7 +115,14 @@ def members(n: int, *, tokens: bool = False) -> dict[str, Any]:
                 secret, prefix, key_hash = new_api_token()
                 secrets_.append(secret)
                 rows.append(
-                    ApiToken(user=u, name="bench", prefix=prefix, key_hash=key_hash, created_at=now)
+                    ApiToken(
+                        user=u,
+                        name="bench",
+                        prefix=prefix,
+                        key_hash=key_hash,
+                        created_at=now,
+                        expires_at=now + timedelta(days=365),
+                    )
                 )
             ApiToken.objects.bulk_create(rows, batch_size=1000)
     return {

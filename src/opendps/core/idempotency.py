@@ -22,6 +22,9 @@ from opendps.core.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
+# A claim still "in progress" after this long belongs to a node that died mid-request (no
+# request lives longer: gunicorn's worker timeout is 30 s): the key may be claimed again.
+ABANDONED_AFTER = timedelta(seconds=60)
 MAX_KEY = 255
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -96,6 +99,9 @@ def _claim(caller: str, key: str, fingerprint: str) -> IdempotentRequest | HttpR
             _("This Idempotency-Key was already used for a different request."),
             "idempotency_key_reused",
         )
+    if first.status is None and first.created_at < now - ABANDONED_AFTER:
+        IdempotentRequest.objects.filter(pk=first.pk, status__isnull=True).delete()
+        return _claim(caller, key, fingerprint)
     if first.status is None:
         return _error(
             409,

@@ -52,9 +52,15 @@ FORMAT_VERSION = "2"
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    # Public open data, readable from any web page (no cookies are involved).
-    response["Access-Control-Allow-Origin"] = "*"
+    _cors(response)
     return response
+
+
+def _cors(response: HttpResponse) -> None:
+    # Public open data, readable from any web page (no cookies are involved), with the
+    # next page's address and the ETag, which scripts on other sites cannot see otherwise.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "Link, ETag"
 
 
 def _error(error: DomainError, status: int | None = None) -> JsonResponse:
@@ -94,11 +100,13 @@ def _process(text: str | None) -> str | None:
 def _validators(
     request: HttpRequest, positions: Iterable[tuple[datetime, int, int]], extra: str = ""
 ) -> str:
-    """A strong ETag for an answer made of these releases, from their keys only.
+    """A weak ETag for an answer made of these releases, from their keys only.
 
-    A release's content follows from its row, which does not change once published, so
-    the keys (date, kind, row) of the releases, the request and the settings the text is
-    built from identify the answer without building it.
+    A release says what its row recorded when it was published, so the keys (date, kind,
+    row) of the releases, the request and the settings the text is built from identify the
+    answer without building it. Weak (``W/``): a later edit of a related row, such as an
+    organisation's name, changes the text but not the ETag until the page itself changes,
+    so the answers it names are equivalent, not byte for byte the same.
     """
     ctx = Context.from_settings()
     digest = hashlib.sha256()
@@ -107,7 +115,7 @@ def _validators(
     digest.update(f"{request.build_absolute_uri()}\n{extra}\n".encode())
     for moment, rank, pk in positions:
         digest.update(f"{moment.isoformat()}|{rank}|{pk}\n".encode())
-    return quote_etag(digest.hexdigest()[:40])
+    return f"W/{quote_etag(digest.hexdigest()[:40])}"
 
 
 def _conditional(
@@ -118,7 +126,7 @@ def _conditional(
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is not None:
         _cache_headers(response, etag, last_modified)
-        response["Access-Control-Allow-Origin"] = "*"
+        _cors(response)
     return response
 
 

@@ -289,6 +289,21 @@ def test_a_body_over_the_size_limit_is_413_json_and_writes_nothing(world):
     assert row_counts() == before
 
 
+def test_a_body_over_the_size_limit_with_an_idempotency_key_is_413_json(world):
+    """The Idempotency-Key middleware reads the body before the API does: still a 413."""
+    big = json.dumps({"title": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    commissioner = world["client"]("commissioner")
+    before = row_counts()
+    response = commissioner.client.post(
+        f"/api/v1/markets/{world['market'].pk}/categories",
+        big,
+        content_type="application/json",
+        headers=commissioner._headers() | {"Idempotency-Key": "big-1"},
+    )
+    refused(response, 413, "request_too_large")
+    assert row_counts() == before
+
+
 def test_domain_errors_carry_their_code(world):
     """A rule's own code (not_invited) stands beside its message; otherwise the class's."""
     people = world["people"]

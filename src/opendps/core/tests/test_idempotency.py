@@ -86,3 +86,17 @@ def test_a_bad_key_is_a_clear_400(people, call, api_client_for):
     assert response.status_code == 400
     assert response.json()["code"] == "idempotency_key_invalid"
     assert not TenderSubmission.objects.exists()
+
+
+def test_a_claim_left_by_a_node_that_died_is_taken_over(people, call, api_client_for):
+    """A node killed mid-request leaves its claim "in progress"; a minute later (twice the
+    longest a request may run) the same key may be sent again and is answered."""
+    from opendps.core.models import IdempotentRequest
+
+    api = api_client_for(people.supplier_a_admin)
+    assert send(api, call, key="dead-node").status_code == 201
+    IdempotentRequest.objects.update(status=None, body=b"")  # as if the answer never came
+    assert send(api, call, key="dead-node").json()["code"] == "request_in_progress"
+    with time_machine.travel(clock.now() + timedelta(minutes=3), tick=False):
+        retried = send(api, call, key="dead-node")
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried

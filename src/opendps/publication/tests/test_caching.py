@@ -42,7 +42,7 @@ def test_the_same_page_asked_again_with_its_etag_is_a_304_with_no_body(
     first = client.get("/ocds/releases", query)
     assert first.status_code == 200
     etag = first["ETag"]
-    assert etag.startswith('"') and etag.endswith('"')
+    assert etag.startswith('W/"') and etag.endswith('"')
     newest = max(ocds.parse_moment(r["date"]) for r in first.json()["releases"])
     assert first["Last-Modified"] == http_date(newest.timestamp())
     assert client.get("/ocds/releases", query)["ETag"] == etag  # stable
@@ -53,6 +53,8 @@ def test_the_same_page_asked_again_with_its_etag_is_a_304_with_no_body(
     assert again.content == b""
     assert again["ETag"] == etag
     assert again["Access-Control-Allow-Origin"] == "*"
+    for response in (first, again):  # scripts on other sites may read them
+        assert response["Access-Control-Expose-Headers"] == "Link, ETag"
     since = client.get(
         "/ocds/releases", query, headers={"If-Modified-Since": first["Last-Modified"]}
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ METHOD_NOT_ALLOWED_DETAIL = gettext_lazy(
     "The page exists, but not for what your browser asked. Go back and use the page's own "
     "buttons and links."
 )
+TOO_LARGE = gettext_lazy("The request body is larger than the API accepts.")
 SERVER_ERROR = gettext_lazy("Sorry, there is a problem with the service")
 SERVER_ERROR_DETAIL = gettext_lazy(
     "Try again later. Anything you had saved is kept; a tender you were sent a receipt for "
@@ -45,6 +47,7 @@ ERRORS: dict[int, tuple[Any, Any, str]] = {
     403: (FORBIDDEN, FORBIDDEN_DETAIL, "forbidden"),
     404: (NOT_FOUND, NOT_FOUND_DETAIL, "not_found"),
     405: (METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED_DETAIL, "method_not_allowed"),
+    413: (TOO_LARGE, TOO_LARGE, "request_too_large"),  # only under /api/
     500: (SERVER_ERROR, SERVER_ERROR_DETAIL, "server_error"),
 }
 
@@ -68,6 +71,9 @@ def error_response(request: HttpRequest, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A body read before the API's own handlers (the Idempotency-Key middleware hashes it).
+    if is_api(request) and isinstance(exception, RequestDataTooBig):
+        return error_response(request, 413)
     return error_response(request, 400)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -303,3 +303,29 @@ def notice_record(request: AuthedRequest) -> HttpResponse:
     )
     grouped = "?grouped=1" if request.GET.get("grouped") == "1" else ""
     return redirect(reverse("publication:notices-due") + grouped)
+
+
+EXPORT_NOT_YET = gettext_lazy(
+    "The bulk export is written every night at 03:30; there is none yet. Read /ocds/releases "
+    "in pages meanwhile."
+)
+
+
+@require_GET
+def bulk_export(request: HttpRequest) -> HttpResponse:
+    """GET /ocds/export: every release in one release package, as written last night (a
+    file, so a download costs no database work)."""
+    from django.core.files.storage import default_storage
+
+    from opendps.publication.tasks import EXPORT_NAME
+
+    if not default_storage.exists(EXPORT_NAME):
+        return _json({"detail": str(EXPORT_NOT_YET), "code": "not_found"}, status=404)
+    response = FileResponse(
+        default_storage.open(EXPORT_NAME, "rb"),
+        content_type="application/json",
+        as_attachment=True,
+        filename="opendps-ocds-releases.json",
+    )
+    _cors(response)
+    return response

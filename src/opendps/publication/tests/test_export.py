@@ -42,3 +42,22 @@ def test_an_empty_export_is_still_a_package(db: Any, tmp_path: Any):
 def test_a_missing_directory_is_a_clear_error(db: Any, tmp_path: Any):
     with pytest.raises(CommandError, match="No such directory"):
         call_command("export", "ocds", str(tmp_path / "nope" / "ocds.json"))
+
+
+def test_the_nightly_export_is_downloadable_by_anyone(world: World):
+    from django.test import Client
+
+    from opendps.publication.tasks import bulk_export_write
+
+    missing = Client().get("/ocds/export")
+    assert missing.status_code == 404
+    assert "written every night" in missing.json()["detail"]
+    assert bulk_export_write() == 21
+    response = Client().get("/ocds/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="opendps-ocds-releases.json"' in response["Content-Disposition"]
+    package = json.loads(b"".join(response.streaming_content))
+    assert package["releases"] == list(selectors.release_iter())
+    assert bulk_export_write() == 21  # the next night replaces it
+    assert Client().get("/ocds/export").status_code == 200

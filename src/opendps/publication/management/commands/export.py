@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -24,11 +24,19 @@ from opendps.publication.ocds import Context
 
 def export_ocds(path: Path, *, progress: bool = True, chunk_size: int = 500) -> int:
     """Write every release as one release package to ``path``; return how many."""
-    ctx = Context.from_settings()
     tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("w", encoding="utf-8") as out:
+        written = write_package(out, progress=progress, chunk_size=chunk_size)
+    os.replace(tmp, path)
+    return written
+
+
+def write_package(out: TextIO, *, progress: bool = False, chunk_size: int = 500) -> int:
+    """Stream every release as one release package into ``out``; return how many."""
+    ctx = Context.from_settings()
     # One transaction: on PostgreSQL the chunked reads then stream from server-side
     # cursors instead of being materialised when each is declared.
-    with transaction.atomic(), tmp.open("w", encoding="utf-8") as out:
+    with transaction.atomic():
         total = selectors.release_count()
         latest = selectors.release_latest_date() or clock.now()
         metadata = ocds.package_metadata(ctx, uri=ctx.url("/ocds/releases"), published_date=latest)
@@ -43,7 +51,6 @@ def export_ocds(path: Path, *, progress: bool = True, chunk_size: int = 500) -> 
                 written += 1
                 bar.update(1)
         out.write("\n]}\n")
-    os.replace(tmp, path)
     return written
 
 

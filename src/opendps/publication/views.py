@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -56,7 +57,7 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
     return response
 
 
-def _cors(response: HttpResponse) -> None:
+def _cors(response: HttpResponseBase) -> None:
     # Public open data, readable from any web page (no cookies are involved), with the
     # next page's address and the ETag, which scripts on other sites cannot see otherwise.
     response["Access-Control-Allow-Origin"] = "*"
@@ -312,7 +313,7 @@ EXPORT_NOT_YET = gettext_lazy(
 
 
 @require_GET
-def bulk_export(request: HttpRequest) -> HttpResponse:
+def bulk_export(request: HttpRequest) -> HttpResponseBase:
     """GET /ocds/export: every release in one release package, as written last night (a
     file, so a download costs no database work)."""
     from django.core.files.storage import default_storage

@@ -124,7 +124,8 @@ def test_api_notices_due_per_role(people, calls, api_client_for, role, status, c
     assert response.status_code == status
     if status == 401:
         assert response.json() == {
-            "detail": "Authentication required: send a valid, unrevoked API token."
+            "detail": "Authentication required: send a valid, unrevoked API token.",
+            "code": "not_authenticated",
         }
         return
     body = response.json()

@@ -381,6 +381,8 @@ def test_every_other_competition_page_and_its_errors_are_accessible(page: Any, p
     page.get_by_label("Title", exact=True).fill("Care package for one person")
     page.get_by_label("What do you need?").fill("Morning and evening visits.")
     page.get_by_label("Estimated value").fill("2000")
+    # A rapid call starts priced per hour: give the hours expected.
+    page.get_by_label("Expected quantity over the whole contract").fill("104")
     soon = (clock.now() + timedelta(days=2)).astimezone(LONDON)
     page.locator('[name="deadline_date_day"]').fill(str(soon.day))
     page.locator('[name="deadline_date_month"]').fill(str(soon.month))

@@ -49,6 +49,7 @@ class CriterionResultOut(Out):
 class CallResultOut(Out):
     call_id: int
     title: str
+    reference: str = Field(description='The call\'s reference, e.g. "DWP-DPS-2026-0143".')
     category: str
     buyer: str
     region: str

@@ -57,6 +57,7 @@ def _results_section(insight: SupplierInsight) -> Section:
         columns=[
             Column("decided_on", _("Decided"), Kind.DATE),
             Column("call", _("Call")),
+            Column("reference", _("Reference")),
             Column("category", _("Category")),
             Column("buyer", _("Buyer")),
             Column("bidders", _("Bidders"), Kind.INT),
@@ -72,6 +73,7 @@ def _results_section(insight: SupplierInsight) -> Section:
             (
                 c.decided_on,
                 c.title,
+                c.reference,
                 c.category,
                 c.buyer,
                 c.bidders,
@@ -94,6 +96,7 @@ def _results_section(insight: SupplierInsight) -> Section:
         columns=[
             Column("decided_on", _("Decided"), Kind.DATE),
             Column("call", _("Call")),
+            Column("reference", _("Reference")),
             Column("criterion", _("Criterion")),
             Column("kind", _("Kind")),
             Column("weight", _("Weight"), Kind.DECIMAL),
@@ -105,6 +108,7 @@ def _results_section(insight: SupplierInsight) -> Section:
             (
                 c.decided_on,
                 c.title,
+                c.reference,
                 k.name,
                 kinds.get(k.kind, k.kind),
                 k.weight,

@@ -74,6 +74,7 @@ class CallResult:
 
     call_id: int
     title: str
+    reference: str
     category: str
     buyer: str
     region: str
@@ -227,6 +228,7 @@ def _call_result(row: Mapping[str, Any]) -> CallResult:
     return CallResult(
         call_id=row["call_id"],
         title=row["call__title"],
+        reference=row["call__reference"],
         category=row["call__category__title"],
         buyer=row["call__buyer__name"],
         region=row["call__region"] or str(REGION_NOT_STATED),
@@ -381,6 +383,7 @@ def supplier_insight(actor: Any, *, supplier_id: int) -> SupplierInsight:
             "created_at",
             "content",
             "call__title",
+            "call__reference",
             "call__region",
             "call__category__title",
             "call__buyer__name",

@@ -247,6 +247,7 @@ def test_supplier_page_shows_the_figures_and_the_exports_match_it(people):
         assert parsed.tables["results"][0] == [
             "26 March 2027",
             "Call three",
+            "TBC-DPS-2027-0003",  # the call's reference, in the page and every export
             "CV and job search support",
             "Test Borough Council",
             "2",

@@ -270,15 +270,38 @@ def take_authority(browser: Browser, base_url: str) -> None:
         main_shot(page, "moderation", max_height=900)
 
 
+def take_public(browser: Browser, base_url: str) -> None:
+    """What anyone sees signed out, and a supplier's email alerts."""
+    with signed_in(browser, base_url, None) as page:
+        page.goto("/")
+        shot(page, "public-home", clip=above_footer(page))
+        page.goto("/opportunities")
+        main_shot(page, "opportunities")
+        page.get_by_role("link", name="Home care package").first.click()
+        main_shot(page, "opportunity")
+        page.goto("/awards")
+        main_shot(page, "awards")
+        page.goto("/open-data")
+        main_shot(page, "open-data")
+    with signed_in(browser, base_url, CARE_BIDDER) as page:
+        page.goto("/alerts?region=NT4")
+        main_shot(page, "alerts")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8013")
+    parser.add_argument("--only", choices=["public"], help="only this group of screenshots")
     args = parser.parse_args()
     IMG.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            take_all(browser, args.base_url.rstrip("/"))
+            if args.only == "public":
+                take_public(browser, args.base_url.rstrip("/"))
+            else:
+                take_all(browser, args.base_url.rstrip("/"))
+                take_public(browser, args.base_url.rstrip("/"))
         finally:
             browser.close()
 

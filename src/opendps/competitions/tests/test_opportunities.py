@@ -72,6 +72,9 @@ def test_nothing_the_open_data_would_not_show(calls):
         assert SECRET_ANSWER not in body
         assert "Tenders received" not in body
     assert "Every admitted member of the category was invited" in detail
+    market = calls["rapid"].market
+    assert f'<a class="govuk-link" href="/markets/{market.pk}">{market.title}</a>' in detail
+    assert "&lt;a class" not in detail
 
 
 def test_a_draft_is_not_found(calls):

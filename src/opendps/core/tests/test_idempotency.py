@@ -62,8 +62,8 @@ def test_keys_belong_to_one_caller_and_without_a_key_each_request_counts(
     people, call, api_client_for
 ):
     alpha, beta = api_client_for(people.supplier_a_admin), api_client_for(people.supplier_b_admin)
-    assert send(alpha, call, key="shared").status_code == 201
-    beta_answer = send(beta, call, key="shared")
+    assert send(alpha, call, key="same-key").status_code == 201
+    beta_answer = send(beta, call, key="same-key")
     assert beta_answer.status_code == 201 and "Idempotent-Replayed" not in beta_answer
     assert TenderSubmission.objects.count() == 2
     assert send(alpha, call).status_code == 201  # a resubmission replaces the first

@@ -117,60 +117,51 @@ def tender_access_refused(
         )
 
 
-def refusals_audited(attempt: TenderAttempt) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a view or API operation on a call's tenders (first argument the request,
-    the call's id as ``call_id``): a refusal escaping it is recorded, then re-raised."""
+def _audited(
+    attempt: TenderAttempt, locate: Callable[[tuple[Any, ...], dict[str, Any]], tuple[Any, int]]
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Record a refusal escaping the decorated function, then re-raise it; ``locate`` finds
+    the person and the call's id in the function's arguments."""
 
-    def decorate(view: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(view)
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
-                return view(*args, **kwargs)
+                return function(*args, **kwargs)
             except DomainError as error:
                 if is_refusal(error):
-                    request = args[0] if args else kwargs["request"]
-                    call_id: Any = kwargs["call_id"]
+                    actor, call_id = locate(args, kwargs)
                     tender_access_refused(
-                        actor=getattr(request, "user", None),
-                        call_id=int(call_id),
-                        attempt=attempt,
-                        reason=error.code,
+                        actor=actor, call_id=call_id, attempt=attempt, reason=error.code
                     )
                 raise
 
         return wrapper
 
     return decorate
+
+
+def refusals_audited(attempt: TenderAttempt) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a view or API operation on a call's tenders (first argument the request,
+    the call's id as ``call_id``)."""
+
+    def locate(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, int]:
+        request = args[0] if args else kwargs["request"]
+        return getattr(request, "user", None), int(kwargs["call_id"])
+
+    return _audited(attempt, locate)
 
 
 def service_refusals_audited(
     attempt: TenderAttempt, call_id_of: Callable[[dict[str, Any]], int] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a keyword-only service on a call's tenders, outside its transaction: a
-    refusal is recorded once the service's transaction has rolled back, then re-raised.
-    ``call_id_of`` finds the call's id in the keyword arguments (default: ``call``)."""
+    """Decorate a keyword-only service on a call's tenders, outside its transaction, so the
+    refusal is recorded once the service's transaction has rolled back. ``call_id_of`` finds
+    the call's id in the keyword arguments (default: ``call``, an id or a call)."""
 
-    def default(kwargs: dict[str, Any]) -> int:
+    def call_id(kwargs: dict[str, Any]) -> int:
         call = kwargs["call"]
         return int(call if isinstance(call, int) else call.pk)
 
-    find = call_id_of or default
-
-    def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(service)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return service(*args, **kwargs)
-            except DomainError as error:
-                if is_refusal(error):
-                    tender_access_refused(
-                        actor=kwargs["actor"],
-                        call_id=find(kwargs),
-                        attempt=attempt,
-                        reason=error.code,
-                    )
-                raise
-
-        return wrapper
-
-    return decorate
+    find = call_id_of or call_id
+    return _audited(attempt, lambda _args, kwargs: (kwargs["actor"], find(kwargs)))

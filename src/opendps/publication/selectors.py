@@ -327,7 +327,7 @@ class Cursor:
 
     @classmethod
     def decode(cls, token: str) -> Cursor:
-        """Parse a cursor from ``links.next``; anything else is a ``RuleViolation``."""
+        """Parse a cursor from the next-page link; anything else is a ``RuleViolation``."""
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
             text, rank, pk = raw.split("|")

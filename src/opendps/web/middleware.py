@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from opendps.core.errors import DomainError, NotFound, NotPermitted
@@ -19,17 +18,11 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/") or not isinstance(exception, DomainError):
             return None
-        titles = {
-            NotFound: _("Page not found"),
-            NotPermitted: _("You cannot do that"),
-        }
+        from opendps.web.views.errors import NOT_FOUND, error_page
+
+        titles = {NotFound: NOT_FOUND, NotPermitted: _("You cannot do that")}
         title = titles.get(type(exception), _("That could not be done"))
-        return render(
-            request,
-            "web/error.html",
-            {"title": title, "detail": str(exception)},
-            status=exception.status_code,
-        )
+        return error_page(request, exception.status_code, title=title, detail=exception)
 
 
 class ErrorPageMiddleware:

@@ -61,7 +61,11 @@ def error_response(request: HttpRequest, status: int) -> HttpResponse:
     title, detail, code = ERRORS[status]
     if is_api(request):
         return JsonResponse({"detail": str(title), "code": code}, status=status)
-    # A plain render: a 500 must not depend on the request's context processors working.
+    return error_page(request, status, title=title, detail=detail)
+
+
+def error_page(request: HttpRequest, status: int, *, title: Any, detail: Any) -> HttpResponse:
+    """The GOV.UK error page: the one template every error answer of a page uses."""
     return render(
         request,
         "web/error.html",

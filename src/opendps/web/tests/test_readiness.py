@@ -74,3 +74,25 @@ def test_two_nodes_share_one_computation_through_redis(settings, redis_url):
     node_b.delete(key)
     redis_cache(settings, redis_url)
     assert Client().get("/readyz").json()["checks"]["cache"] == "ok"
+
+
+def test_readyz_names_storage_that_does_not_answer(settings):
+    from botocore.config import Config
+
+    settings.STORAGES = settings.STORAGES | {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "opendps-missing",
+                "endpoint_url": "http://127.0.0.1:6391",  # nothing listens here
+                "access_key": "x",
+                "secret_key": "x",
+                "region_name": "eu-west-2",
+                "client_config": Config(connect_timeout=1, retries={"max_attempts": 0}),
+            },
+        }
+    }
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"].startswith("failed: ")
+    assert response.json()["checks"]["database"] == "ok"

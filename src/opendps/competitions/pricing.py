@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from opendps.core.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from opendps.competitions.models import Call
 
 PENNY = Decimal("0.01")
 MAX_VALUE = Decimal("999999999999.99")  # what Award.contract_value can hold
@@ -82,13 +85,9 @@ class PriceTerms:
             raise RuleViolation(VALUE_TOO_LARGE, code="price_invalid")
 
 
-def terms_of(call: object) -> PriceTerms:
-    """The price terms a call (or anything with its three fields) was published with."""
-    return PriceTerms(
-        basis=getattr(call, "price_basis", PriceBasis.TOTAL) or PriceBasis.TOTAL,
-        unit=getattr(call, "price_unit", "") or "",
-        quantity=getattr(call, "expected_quantity", None),
-    )
+def terms_of(call: Call) -> PriceTerms:
+    """The price terms a call was published with."""
+    return PriceTerms(basis=call.price_basis, unit=call.price_unit, quantity=call.expected_quantity)
 
 
 def terms_from(content: dict[str, Any]) -> PriceTerms:

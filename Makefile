@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export OPENDPS_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint format install assets demo worker clean
+.PHONY: run test test-sqlite test-postgres lint format install assets demo worker clean messages messages-todo
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,26 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix src bench
 	$(BIN)/ruff format src bench
+
+# Translations: extract every marked string (Python, pages, emails) into django.pot, merge it
+# into the Welsh catalogue (new strings come in empty or as fuzzy guesses to check), compile the
+# .mo that ships in the repo, and print how much is translated. Commit the .pot, .po and .mo.
+LOCALE := src/opendps/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract --project=OpenDPS --copyright-holder=OpenDPS -F babel.cfg --no-wrap --sort-by-file \
+	  -k gettext_lazy -k ngettext_lazy:1,2 -k pgettext_lazy:1c,2 -k npgettext_lazy:1c,2,3 \
+	  -o $(LOCALE)/django.pot src/opendps
+	$(BIN)/pybabel update -i $(LOCALE)/django.pot -d $(LOCALE) -D django -l cy \
+	  --no-wrap --ignore-obsolete --init-missing
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D django -l cy
+
+# Lists the Welsh messages still to translate (empty or fuzzy), with where each is used.
+messages-todo: $(STAMP)
+	@$(BIN)/python -c "from babel.messages.pofile import read_po; \
+	c = read_po(open('$(LOCALE)/cy/LC_MESSAGES/django.po', 'rb')); \
+	todo = [m for m in c if m.id and ('fuzzy' in m.flags or not all(m.string if isinstance(m.id, (list, tuple)) else [m.string]))]; \
+	[print((m.locations or [('', 0)])[0][0], '|', ('FUZZY ' if 'fuzzy' in m.flags else '') + repr(m.id)) for m in todo]; \
+	print(len(todo), 'to translate')"
 
 clean:
 	rm -rf $(VENV) node_modules var

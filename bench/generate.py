@@ -1260,6 +1260,7 @@ class Generator:
                     questionnaire=self.versions[category["obj"].pk],
                     answers=answers,
                     auto_assessment=assessment,
+                    failed_checks=sum(1 for r in assessment.values() if r["outcome"] == "fail"),
                     submitted_by_id=user_id,
                     submitted_at=submitted,
                     decided_at=decided,
@@ -1296,6 +1297,7 @@ class Generator:
                     questionnaire=self.versions[category["obj"].pk],
                     answers=answers,
                     auto_assessment=assessment,
+                    failed_checks=sum(1 for r in assessment.values() if r["outcome"] == "fail"),
                     submitted_by_id=user_id,
                     submitted_at=when,
                 )

@@ -134,13 +134,13 @@ def endpoints(ids: dict[str, Any]) -> list[tuple[str, str, Any]]:
     return [
         (
             "api_supplier_calls",
-            "GET /api/v1/competitions (a supplier: calls it is invited to)",
-            lambda c, n: Req("GET", "/api/v1/competitions", supplier_api(c)),
+            "GET /api/v1/competitions?limit=100 (a supplier: calls it is invited to)",
+            lambda c, n: Req("GET", "/api/v1/competitions?limit=100", supplier_api(c)),
         ),
         (
             "api_buyer_calls",
-            "GET /api/v1/competitions (a buyer: its authority's calls)",
-            lambda c, n: Req("GET", "/api/v1/competitions", buyer_api(c)),
+            "GET /api/v1/competitions?limit=100 (a buyer: its authority's calls)",
+            lambda c, n: Req("GET", "/api/v1/competitions?limit=100", buyer_api(c)),
         ),
         (
             "api_call_detail",
@@ -326,13 +326,16 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict[str, Any]:
                 "p50_ratio": round(phase.p(50) / noop.p(50), 1) if noop.p(50) else None,
                 "p99_ratio": round(phase.p(99) / noop.p(99), 1) if noop.p(99) else None,
                 "rps_ratio": round(noop.rps / phase.rps, 1) if phase.rps else None,
+                # Issue 17's goal: the endpoint's throughput as a share of the no-op's.
+                "share_of_noop": round(phase.rps / noop.rps, 3) if noop.rps else None,
                 "loadavg": round(os.getloadavg()[0], 2),
             }
             results["endpoints"].append(row)
             print(
                 f"  {name}: {row['rps']} req/s p50 {row['p50_ms']} ms p99 {row['p99_ms']} ms "
                 f"| no-op {row['noop_rps']} req/s p99 {row['noop_p99_ms']} ms "
-                f"| p99 x{row['p99_ratio']}, throughput /{row['rps_ratio']} | errors {row['errors']}",
+                f"| p99 x{row['p99_ratio']}, throughput /{row['rps_ratio']} "
+                f"(share {row['share_of_noop']}) | errors {row['errors']}",
                 flush=True,
             )
     return results
@@ -415,6 +418,7 @@ def main() -> None:
                         r["noop_p99_ms"],
                         f"x{r['p99_ratio']}",
                         f"/{r['rps_ratio']}",
+                        r.get("share_of_noop"),
                         sum(r["errors"].values()),
                     ]
                     for r in results["endpoints"]
@@ -429,6 +433,7 @@ def main() -> None:
                     "no-op p99 ms",
                     "p99 vs no-op",
                     "throughput vs no-op",
+                    "share of no-op",
                     "errors",
                 ],
             )

@@ -95,6 +95,14 @@ ERROR_ANSWERS: dict[int, str] = {
     "taken (unsupported_media_type).",
     422: "A value is invalid (validation_error), or a rule forbids the action (its own code, "
     "for example deadline_passed or not_invited).",
+    429: "Too many requests from this token or this address (too_many_requests): wait the "
+    "seconds that Retry-After gives.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
@@ -105,14 +113,14 @@ def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     path ids can be unknown (404); where a token is needed, what a path, query or write names
     may be refused to the caller (403), and a write's body names objects the caller may not
     see (404); parameters and bodies can be invalid (422); a body can also be unreadable,
-    too big or of another media type; writes can be refused by a rule or the object's state.
-    429 is not listed: the API has no rate limit (only signing in on the web has one)."""
+    too big or of another media type; writes can be refused by a rule or the object's state;
+    every request counts against the rate limits (429)."""
     security = operation.get("security", [])
     public = not security or {} in security
     has_path = any(p["in"] == "path" for p in operation.get("parameters", []))
     has_body = "requestBody" in operation
     write = method != "get"
-    statuses = {401} if security else set()
+    statuses = {401, 429} if security else {429}
     if has_path or (write and not public):
         statuses |= {404}
     if not public and (has_path or write or operation.get("parameters")):
@@ -141,18 +149,22 @@ class OpenDpsApi(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for status in sorted(error_statuses(method, operation)):
                     name = "ValidationErrorOut" if status == 422 else "ErrorOut"
-                    responses.setdefault(
-                        status,
-                        {
-                            "description": ERROR_ANSWERS[status],
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": f"#/components/schemas/{name}"}
-                                }
-                            },
+                    answer: dict[str, Any] = {
+                        "description": ERROR_ANSWERS[status],
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
                         },
-                    )
+                    }
+                    if status == 429:
+                        answer["headers"] = RETRY_AFTER
+                    responses.setdefault(status, answer)
         return schema
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        """The answer being built, kept on the request so a paginator can set its headers."""
+        response = super().create_temporal_response(request)
+        request.api_response = response  # type: ignore[attr-defined]
+        return response
 
 
 api = OpenDpsApi(
@@ -165,7 +177,12 @@ api = OpenDpsApi(
         '`opendps token create --user EMAIL`). Errors are JSON `{"detail": …, "code": …}`: '
         "`detail` for people, `code` a stable word for programs (`not_authenticated`, "
         "`not_found`, `validation_error`, `deadline_passed`, …). Send bodies as "
-        "`application/json` (an object), or `multipart/form-data` where files are taken."
+        "`application/json` (an object), or `multipart/form-data` where files are taken. "
+        "Lists are paged (`limit` up to 200, `offset`) and answer `items`, `count` and "
+        "`links` (`first`, `prev`, `next`), the same links in a `Link` header; their "
+        "filters are query parameters, and an unknown value is a 422. Every amount of money "
+        "has a sibling `currency` (ISO 4217, `GBP`). Requests are rate limited per token and "
+        "per client address: over a limit the answer is 429 with `Retry-After`."
     ),
     auth=BearerToken(),
     renderer=UtcJSONRenderer(),
@@ -245,6 +262,7 @@ def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 
 def _add_routers() -> None:
     from opendps.accounts.api import router as accounts_router
+    from opendps.challenges.api import router as challenges_router
     from opendps.competitions.api import router as competitions_router
     from opendps.contracts.api import router as contracts_router
     from opendps.insights.api import router as insights_router
@@ -258,6 +276,7 @@ def _add_routers() -> None:
     api.add_router("/", publication_router)
     api.add_router("/", competitions_router)
     api.add_router("/", contracts_router)
+    api.add_router("/", challenges_router)
     api.add_router("/", insights_router)
 
 

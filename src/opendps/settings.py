@@ -55,21 +55,29 @@ INSTALLED_APPS = [
     "opendps.membership",
     "opendps.competitions",
     "opendps.contracts",
+    "opendps.challenges",
     "opendps.insights",
     "opendps.publication",
     "opendps.alerts",
+    "opendps.brokerage",
+    "opendps.availability",
     "opendps.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Counts 5xx answers to tender submissions per minute (incident-aware deadlines).
+    "opendps.availability.middleware.AvailabilityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any work is done for a request over the API's rate limits (web/api_rate.py).
+    "opendps.web.api_rate.ApiRateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opendps.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns locked-out sign-ins into the lockout response.
@@ -181,7 +189,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_BEHIND_TLS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_BEHIND_TLS
 SECURE_SSL_REDIRECT = SECURE_BEHIND_TLS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_BEHIND_TLS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_BEHIND_TLS else None
@@ -209,7 +217,12 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation: English and Welsh --------------------------------------------
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The Welsh catalogue ships in the package (src/opendps/locale, compiled .mo committed);
+# `make messages` refreshes it. The toggle's choice lives in a cookie for a year.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -285,6 +298,12 @@ if OPENDPS_REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- API rate limits (opendps/web/api_rate.py): per token and per client address, in the
+# default cache (shared by every node with Redis). "0" or "off" turns one off.
+OPENDPS_API_RATE_LIMIT = os.environ.get("OPENDPS_API_RATE_LIMIT", "120/minute")
+OPENDPS_API_ADDRESS_RATE_LIMIT = os.environ.get("OPENDPS_API_ADDRESS_RATE_LIMIT", "600/minute")
+OPENDPS_API_CLIENT_ADDRESS_HEADER = os.environ.get("OPENDPS_API_CLIENT_ADDRESS_HEADER", "")
 
 # --- Background jobs (huey): SQLite by default, Redis when HUEY_REDIS_URL is set --------
 HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")

@@ -10,9 +10,12 @@ urlpatterns = [
     path("", include("opendps.membership.urls")),
     path("", include("opendps.competitions.urls")),
     path("", include("opendps.contracts.urls")),
+    path("", include("opendps.challenges.urls")),
     path("", include("opendps.insights.urls")),
     path("", include("opendps.publication.urls")),
     path("", include("opendps.alerts.urls")),
+    path("", include("opendps.brokerage.urls")),
+    path("", include("opendps.availability.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

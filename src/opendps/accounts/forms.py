@@ -11,23 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, OrganisationKind, Role
 from opendps.core.calendar import Nation
+from opendps.web.form_errors import GovukErrorsMixin, GovukForm, GovukModelForm
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
     username = forms.EmailField(label=_("Email address"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
     error_messages = {
         "invalid_login": _("Enter a correct email address and password."),
-        "inactive": _("This account is inactive."),
+        "inactive": _("This account is switched off: ask your organisation's administrator."),
     }
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GovukModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -42,7 +43,7 @@ class OrganisationForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3}), "nation": forms.RadioSelect}
 
 
-class SupplierRegistrationForm(forms.Form):
+class SupplierRegistrationForm(GovukForm):
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
     email = forms.EmailField(label=_("Email address"))
     password = forms.CharField(
@@ -83,7 +84,7 @@ class SupplierRegistrationForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukForm):
     email = forms.EmailField(label=_("Colleague's email address"))
     role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
 
@@ -95,7 +96,7 @@ class InvitationForm(forms.Form):
         role_field.choices = [(r.value, r.label) for r in Role if r in allowed]
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(GovukForm):
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
     password = forms.CharField(
         label=_("Create a password"),
@@ -105,7 +106,7 @@ class AcceptInvitationForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(GovukForm):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -123,3 +124,28 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("After this it stops working and you will need to make a new one."),
     )
+
+
+class PasswordChangeForm(GovukForm):
+    """The current password, then the new one twice; the service checks the current one
+    and the new one's strength."""
+
+    current_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_("At least 10 characters; not a common password."),
+    )
+    new_password2 = forms.CharField(
+        label=_("Confirm new password"), strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("Enter the same new password in both boxes"))
+        return data

@@ -34,6 +34,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # The language pages and emails use for this person ("" until they choose one: then
+    # the language cookie, else the browser's, decides). Written by accounts.language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[("en-gb", "English"), ("cy", "Cymraeg")],
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from opendps.accounts import permissions
 from opendps.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from opendps.core.errors import NotFound
+from opendps.core.models import AuditEvent
 
 ORGANISATION_NOT_FOUND = _("Organisation not found.")
 
@@ -41,6 +42,20 @@ def membership_get(actor: User, *, membership_id: int) -> Membership:
     if membership is None or membership.organisation_id not in permissions.role_map(actor):
         raise NotFound(_("Team member not found."))
     return membership
+
+
+def staff_activity_list(actor: User, *, organisation: Organisation) -> QuerySet[AuditEvent]:
+    """What platform staff have done inside the organisation (added people, removed members
+    for debarment, set it up), newest first, for its administrators: staff acting inside an
+    authority is an event the authority sees (issue 18). Only staff's own events are
+    listed, so nothing the organisation may not yet know (who has tendered) shows here."""
+    organisation = organisation_get(actor, organisation_id=organisation.pk)
+    permissions.require_role(actor, organisation, permissions.ADMIN_ROLES)
+    return (
+        AuditEvent.objects.filter(organisation_id=organisation.pk, actor__is_staff=True)
+        .select_related("actor")
+        .order_by("-sequence")
+    )
 
 
 def invitation_list_pending(actor: User, *, organisation: Organisation) -> QuerySet[Invitation]:

@@ -16,9 +16,11 @@ urlpatterns = [
         views.team_member_remove,
         name="team-member-remove",
     ),
+    path("organisation/staff-activity", views.staff_activity, name="staff-activity"),
     path("invitations/<str:secret>", views.invitation_accept, name="invitation-accept"),
     path("tokens", views.tokens_page, name="tokens"),
     path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
+    path("password", views.password_change, name="password-change"),
     path("password-reset", views.password_reset, name="password-reset"),
     path("password-reset/sent", views.password_reset_sent, name="password-reset-sent"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendps.accounts import permissions, selectors, services
@@ -21,14 +22,17 @@ from opendps.accounts.forms import (
     ApiTokenForm,
     InvitationForm,
     OrganisationForm,
+    PasswordChangeForm,
     ResetRequestForm,
     SignInForm,
     SupplierRegistrationForm,
 )
 from opendps.core import clock
-from opendps.core.errors import DomainError, NotFound
+from opendps.core.errors import Conflict, DomainError, NotFound
+from opendps.web.form_errors import GovukErrorsMixin
 from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest, current_organisation
+from opendps.web.pagination import paginate
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -160,6 +164,22 @@ def team_page(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def staff_activity(request: AuthedRequest) -> HttpResponse:
+    organisation = _organisation_or_404(request)
+    events = selectors.staff_activity_list(request.user, organisation=organisation)
+    return render(
+        request,
+        "accounts/staff_activity.html",
+        {
+            "title": _("Platform staff activity"),
+            "organisation": organisation,
+            "listing": paginate(request, events),
+        },
+    )
+
+
+@login_required
 @require_POST
 def team_member_remove(request: AuthedRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(request.user, membership_id=membership_id)
@@ -238,15 +258,50 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    # Someone else's token id is "not found" (a 404 page), like every other id; only an
+    # own token already revoked comes back to the tokens page with the reason.
     try:
         token = services.api_token_revoke(actor=request.user, token_id=token_id)
         messages.success(request, _("Token '%s' revoked.") % token.name)
-    except DomainError as error:
+    except Conflict as error:
         messages.error(request, str(error))
     return redirect("accounts:tokens")
 
 
-class AuditedSetPasswordForm(SetPasswordForm):
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: AuthedRequest) -> HttpResponse:
+    """Change one's password: API tokens and every other session end; this one stays."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = call_service(
+            form,
+            lambda: services.password_change(
+                actor=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password1"],
+            ),
+            field=lambda error: (
+                "current_password" if error.code == "current_password_wrong" else "new_password1"
+            ),
+        )
+        if user is not None:
+            update_session_auth_hash(request, user)
+            messages.success(
+                request,
+                _("Your password has been changed. Your API tokens were revoked: make new ones."),
+            )
+            return redirect("accounts:tokens")
+    return render(
+        request, "accounts/password_change.html", {"form": form, "title": _("Change your password")}
+    )
+
+
+class AuditedSetPasswordForm(GovukErrorsMixin, SetPasswordForm):
+    error_messages = {
+        "password_mismatch": gettext_lazy("Enter the same new password in both boxes")
+    }
+
     def save(self, commit: bool = True) -> Any:
         return services.password_reset_complete(
             user=self.user, password=self.cleaned_data["new_password1"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import P, PathEx, Query, Router, Status
 from ninja.pagination import paginate
@@ -21,6 +21,8 @@ from opendps.accounts import selectors as account_selectors
 from opendps.accounts.models import Organisation, User
 from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions import selectors, services
+from opendps.competitions.api_rows import call_rows, shape_call
+from opendps.competitions.filters import CallFilter
 from opendps.competitions.models import Call, Clarification, Scoresheet, StandingOffer
 from opendps.competitions.receipts import receipt_check
 from opendps.competitions.schemas import (
@@ -64,12 +66,13 @@ from opendps.competitions.status import call_status
 from opendps.core.errors import NotFound, NotPermitted, RuleViolation
 from opendps.core.sealing import signing_public_key_b64
 from opendps.markets import selectors as market_selectors
-from opendps.markets.api import PUBLIC, Paging
+from opendps.markets.api import PUBLIC
 from opendps.markets.schemas import MAX_ID
 from opendps.membership import selectors as membership_selectors
 from opendps.membership.api import CHOOSE_SUPPLIER
 from opendps.membership.models import CategoryMember
 from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
+from opendps.web.api_pages import Paging, Rows, prebuilt, prebuilt_response
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["competitions"])
@@ -122,9 +125,11 @@ TENDER_REQUEST_BODY = {
     response=list[CallOut],
     summary="Calls: your authority's (drafts included) and those your supplier is invited to",
 )
+@prebuilt
 @paginate(Paging)
-def call_list(request: AuthedRequest) -> QuerySet[Call]:
-    return selectors.call_list(request.user)
+def call_list(request: AuthedRequest, filters: Query[CallFilter]) -> Rows:
+    calls = filters.filter(selectors.call_list(request.user))
+    return Rows(call_rows(calls), shape_call, filters.filter(selectors.call_scope(request.user)))
 
 
 @router.post(
@@ -141,8 +146,11 @@ def call_create(request: AuthedRequest, payload: CallIn) -> Status[Call]:
 
 
 @router.get("/competitions/{call_id}", response=CallOut, summary="One call")
-def call_detail(request: AuthedRequest, call_id: CallId) -> Call:
-    return selectors.call_get(request.user, call_id=call_id)
+def call_detail(request: AuthedRequest, call_id: CallId) -> HttpResponse:
+    row = call_rows(selectors.call_list(request.user).filter(pk=call_id)).first()
+    if row is None:
+        raise NotFound(selectors.CALL_NOT_FOUND)
+    return prebuilt_response(request, shape_call(row))
 
 
 @router.post(
@@ -173,6 +181,7 @@ def call_cancel(request: AuthedRequest, call_id: CallId, payload: CancelIn) -> C
     response=list[ClarificationOut],
     summary="Clarification questions and answers, anonymised (suppliers see answered ones)",
 )
+@paginate(Paging)
 def clarification_list(request: AuthedRequest, call_id: CallId) -> list[ClarificationOut]:
     call = selectors.call_get(request.user, call_id=call_id)
     return [ClarificationOut.build(c) for c in _clarifications(request.user, call)]
@@ -239,9 +248,10 @@ def tender_submit(request: AuthedRequest, call_id: CallId) -> Status[ReceiptOut]
 
 @router.get(
     "/competitions/{call_id}/tenders",
-    response=list[SubmissionOut] | list[OpenedTenderOut],
+    response=list[SubmissionOut | OpenedTenderOut],
     summary="A supplier: its own receipts. The buying authority: the tenders, once opened",
 )
+@paginate(Paging)
 @refusals_audited(TenderAttempt.READ)
 def tender_list(
     request: AuthedRequest, call_id: CallId
@@ -325,6 +335,7 @@ def scoresheet_save(request: AuthedRequest, call_id: CallId, payload: ScoresIn) 
     response=list[ScoresheetOut],
     summary="Your own scoresheet; the other evaluators' only once yours is submitted",
 )
+@paginate(Paging)
 @refusals_audited(TenderAttempt.SCORE)
 def scoresheet_list(request: AuthedRequest, call_id: CallId) -> QuerySet[Scoresheet]:
     return selectors.scoresheets_visible(request.user, call_id=call_id)

@@ -25,6 +25,9 @@ class Call(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     title = models.CharField(_("title"), max_length=200)
+    # Welsh versions (optional): Welsh pages fall back to the English, marked lang="en".
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True, default="")
+    requirement_cy = models.TextField(_("requirement in Welsh"), blank=True, default="")
     # "DWP-DPS-2026-0143": given once when drafted (competitions/references.py).
     reference = models.CharField(_("reference"), max_length=32, blank=True)
     requirement = models.TextField(_("requirement"))
@@ -32,6 +35,11 @@ class Call(models.Model):
     rapid = models.BooleanField(default=False)
     service_user_needs = models.TextField(_("service user's needs (anonymised)"), blank=True)
     region = models.CharField(_("region or area"), max_length=100, blank=True)
+    # A rapid call's placement: the winner has this many hours to accept, or the next ranked
+    # compliant tender is offered (brokerage.services.placements). Published with the call.
+    acceptance_hours = models.PositiveSmallIntegerField(
+        _("hours for the provider to accept"), null=True, blank=True
+    )
     estimated_value = models.DecimalField(_("estimated value (£)"), max_digits=14, decimal_places=2)
     # What a tendered price means (competitions/pricing.py): a total, or a rate per unit for
     # an expected quantity; the contract's value is the rate times the quantity.
@@ -319,6 +327,8 @@ class StandingOffer(models.Model):
     description = models.TextField(_("service description"))
     delivery_areas = models.JSONField(_("delivery areas"), default=list, blank=True)
     capacity = models.CharField(_("capacity"), max_length=200, blank=True)
+    # The standing answer on social value, used when a rapid call is answered in one step.
+    social_value = models.TextField(_("social value commitment"), blank=True)
     price_per_service_user = models.DecimalField(
         _("price per service user (£)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -354,3 +364,80 @@ class PlannedCall(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AmendmentKind(models.TextChoices):
+    NOTICE = "notice", _("Clarification notice")
+    DEADLINE = "deadline", _("Change to the deadline for tenders")
+
+
+class CallAmendment(models.Model):
+    """What the buyer (or the platform) told every invitee after publishing.
+
+    A clarification notice goes to the invitees only. A change to the deadline for tenders
+    is also published as an OCDS tender amendment (``publication.releases``), so its
+    ``reason`` is public; ``previous_deadline`` keeps the deadline the change replaced.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="amendments")
+    kind = models.CharField(max_length=16, choices=AmendmentKind.choices)
+    made_at = models.DateTimeField()
+    # None: made by the platform itself (an automatic extension after an incident).
+    made_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    previous_deadline = models.DateTimeField(null=True, blank=True)
+    new_deadline = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        indexes = [
+            models.Index(fields=["call", "made_at"], name="call_amendment_call_made_idx"),
+            models.Index(fields=["kind", "made_at"], name="call_amendment_kind_made_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind="notice", previous_deadline__isnull=True, new_deadline__isnull=True
+                )
+                | Q(kind="deadline", previous_deadline__isnull=False, new_deadline__isnull=False),
+                name="call_amendment_deadlines_match_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.call}"
+
+
+class CallDocumentKind(models.TextChoices):
+    SPECIFICATION = "specification", _("Specification")
+    PRICING_SCHEDULE = "pricing_schedule", _("Pricing schedule")
+
+
+def call_document_path(instance: CallDocument, filename: str) -> str:
+    return f"calls/{instance.call_id}/{instance.sha256[:16]}-{filename}"
+
+
+class CallDocument(models.Model):
+    """A document of a call (its specification, its pricing schedule): one of each kind,
+    shown only to the authority and the invited suppliers, never on the public pages."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=24, choices=CallDocumentKind.choices)
+    file = models.FileField(upload_to=call_document_path, max_length=255)
+    original_name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind"], name="call_document_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -92,3 +92,34 @@ def unseal_document(call: Call, document: SealedDocument, index: int) -> bytes:
         sealed = handle.read()
     info = f"{_info(call, document.submission.supplier_id)}:document:{index}"
     return sealing.unseal(sealed, key, info)
+
+
+def unseal_own_tender(call: Call, submission: TenderSubmission) -> OpenedTender:
+    """A supplier's own live tender, decrypted so that it can change it before the deadline.
+
+    Only ``services.own_tender`` calls this, after checking that the person acts for the
+    tender's supplier and that the deadline has not passed; nobody else reads a tender
+    before the box is opened (Annex IV (b)).
+    """
+    if submission.call_id != call.pk or submission.withdrawn_at or submission.superseded_at:
+        raise PermissionError("only a supplier's own live tender can be read before opening")
+    assert call.wrapped_private_key is not None
+    try:
+        key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+        return _open_one(call, key, submission)
+    except sealing.SealBroken:
+        _record_tampering(call)
+        raise
+
+
+def unseal_own_document(call: Call, document: SealedDocument, index: int) -> bytes:
+    """One document of a supplier's own live tender (same rule as ``unseal_own_tender``)."""
+    submission = document.submission
+    if submission.call_id != call.pk or submission.withdrawn_at or submission.superseded_at:
+        raise PermissionError("only a supplier's own live tender can be read before opening")
+    assert call.wrapped_private_key is not None
+    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+    with document.file.open("rb") as handle:
+        sealed = handle.read()
+    info = f"{_info(call, submission.supplier_id)}:document:{index}"
+    return sealing.unseal(sealed, key, info)

@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, Json, StrictInt, StrictStr, StringConstraints
 
 from opendps.competitions.criteria import MAX_SCORE, CriterionKind
+from opendps.competitions.feedback import advantages_text
 from opendps.competitions.models import (
     Award,
     Call,
@@ -30,8 +31,10 @@ from opendps.competitions.opened import OpenedTender
 from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.competitions.status import call_status
 from opendps.markets.schemas import (
+    CURRENCY,
     MAX_ID,
     Area,
+    Currency,
     Id,
     LongText,
     Moment,
@@ -141,6 +144,7 @@ class CallOut(Schema):
     service_user_needs: str
     region: str
     estimated_value: Decimal
+    currency: Currency = CURRENCY
     price_basis: str
     price_unit: str
     expected_quantity: Decimal | None
@@ -327,6 +331,7 @@ class OpenedTenderOut(Schema):
     supplier_name: str
     received_at: datetime
     price: Decimal
+    currency: Currency = CURRENCY
     answers: dict[str, str]
     notes: str
     documents: list[TenderDocumentOut]
@@ -475,6 +480,7 @@ class RankedOut(Schema):
     points: dict[str, Decimal]
     scores: dict[str, int]
     price: Decimal
+    currency: Currency = CURRENCY
 
 
 class AwardOut(Schema):
@@ -484,6 +490,7 @@ class AwardOut(Schema):
     winner_supplier_id: int
     winner_supplier_name: str
     contract_value: Decimal
+    currency: Currency = CURRENCY
     ranking: list[RankedOut]
     standstill_ends_at: datetime | None
     award_notice_due_at: datetime | None
@@ -508,6 +515,7 @@ class ConcludedContractOut(Schema):
     supplier_id: int
     supplier_name: str
     value: Decimal
+    currency: Currency = CURRENCY
     entered_at: datetime
     fee_percent: Decimal
     fee_amount: Decimal
@@ -551,7 +559,14 @@ class FeedbackOut(Schema):
     expected_quantity: Decimal | None = Field(description="With `unit_rate`: units expected.")
     your_value: Decimal = Field(description="The whole contract's value at your price.")
     winning_value: Decimal = Field(description="The contract value awarded.")
-    relative_advantages: list[str]
+    currency: Currency = CURRENCY
+    relative_advantages: list[str] = Field(
+        description="Where the winning tender did better, criterion by criterion, with the "
+        "evaluators' moderated reasons, in words."
+    )
+    winning_supplier: str | None = Field(
+        None, description="The winning supplier's name, once the award notice is published."
+    )
     price_formula: str
     tie_break: str
     standstill_ends_at: datetime | None
@@ -565,8 +580,14 @@ class FeedbackOut(Schema):
         content.setdefault("expected_quantity", None)
         content.setdefault("your_value", content["your_price"])
         content.setdefault("winning_value", content["winning_price"])
+        from opendps.competitions.selectors import feedback_winner_name
+
+        content["relative_advantages"] = (
+            [] if content.get("won") else advantages_text(feedback.content)
+        )
         return cls(
             **content,
+            winning_supplier=feedback_winner_name(feedback),
             call_id=feedback.call_id,
             supplier_id=feedback.supplier_id,
             created_at=feedback.created_at,
@@ -599,6 +620,7 @@ class StandingOfferOut(Schema):
     capacity: str
     price_per_service_user: Decimal | None
     price_per_hour: Decimal | None
+    currency: Currency = CURRENCY
     updated_at: datetime
 
     @staticmethod

@@ -22,6 +22,8 @@ from opendps.accounts.permissions import AUTHORITY_ROLES, SUPPLIER_ROLES
 from opendps.competitions.models import (
     Award,
     Call,
+    CallAmendment,
+    CallDocument,
     Clarification,
     ConflictDeclaration,
     Feedback,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from opendps.contracts.models import Contract
 
 CALL_NOT_FOUND = _("Call not found.")
+DOCUMENT_NOT_FOUND = _("Document not found.")
 # Who moderates without scoring sees the submitted sheets it moderates.
 MODERATOR_ONLY_ROLES = frozenset({Role.COMMISSIONER, Role.BUYER})
 CATEGORY_NOT_FOUND = _("Category not found.")
@@ -69,9 +72,29 @@ def _call_scope(actor: Any) -> Q | None:
 
 
 def call_list(actor: Any) -> QuerySet[Call]:
+    """The calls the actor may see: its authorities' calls, newest drafted first; for a
+    person of one supplier only, the calls it was invited to, newest invitation first.
+
+    The supplier's list is driven from its invitations (the index
+    ``invitation_supplier_recent_idx``, one row per call and supplier): a page reads its own
+    rows however many calls the platform holds, where the general scope tests every
+    published call with an EXISTS and sorts them all (BENCHMARKS.md, issue 17)."""
+    calls = call_scope(actor).select_related("market", "category", "buyer")
+    if calls.query.order_by:  # a supplier's, in its invitations' order
+        return with_status(calls)
+    return with_status(calls).order_by("-created_at", "-pk")
+
+
+def call_scope(actor: Any) -> QuerySet[Call]:
+    """``call_list``'s rows alone (no status, no related rows): what a count needs."""
+    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    if not authorities and len(suppliers) == 1:
+        return Call.objects.filter(
+            invitations__supplier_id=suppliers[0], published_at__isnull=False
+        ).order_by("-invitations__invited_at", "-pk")
     scope = _call_scope(actor)
-    calls = Call.objects.none() if scope is None else Call.objects.filter(scope)
-    return with_status(calls.select_related("market", "category", "buyer")).order_by("-created_at")
+    return Call.objects.none() if scope is None else Call.objects.filter(scope)
 
 
 def invited_calls(actor: Any, *, supplier_id: int) -> QuerySet[Call]:
@@ -188,6 +211,17 @@ def feedback_for_supplier(actor: Any, *, call_id: int, supplier_id: int | None =
     return feedback
 
 
+def feedback_winner_name(feedback: Feedback) -> str | None:
+    """The winning supplier's name, once the award notice is published (before that the
+    feedback tells a bidder how it compared, not who won)."""
+    award = (
+        Award.objects.filter(call_id=feedback.call_id, award_notice_published_at__isnull=False)
+        .select_related("winner__supplier")
+        .first()
+    )
+    return award.winner.supplier.name if award else None
+
+
 def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[StandingOffer]:
     """Rate cards of the category's current members, for its authority's buyers and for
     members of the category (suppliers see the going rate)."""
@@ -232,6 +266,42 @@ def tender_count_live(actor: Any, *, call: Call) -> int | None:
     if clock.now() < call.deadline:
         return None
     return TenderSubmission.objects.filter(call=call, withdrawn_at=None, superseded_at=None).count()
+
+
+def bidder_names(actor: Any, *, call: Call) -> list[str]:
+    """The names of the suppliers with a live tender, A to Z, once the tenders are opened:
+    what an officer must see to declare a conflict of interest (issue 15). Nothing of the
+    tenders' content; before opening, "sealed" (names would tell who tendered)."""
+    call = _authority_call(actor, call.pk)
+    if call.opened_at is None:
+        raise NotPermitted(TENDERS_SEALED, code="tenders_sealed")
+    return sorted(
+        TenderSubmission.objects.filter(call=call, withdrawn_at=None, superseded_at=None)
+        .values_list("supplier__name", flat=True)
+        .distinct()
+    )
+
+
+def call_document_list(actor: Any, *, call: Call) -> list[CallDocument]:
+    """The call's specification and pricing schedule, for its authority and its invitees
+    only (never on the public pages)."""
+    call_get(actor, call_id=call.pk)
+    return list(call.documents.order_by("kind"))
+
+
+def call_document_get(actor: Any, *, call_id: int, kind: str) -> CallDocument:
+    call = call_get(actor, call_id=call_id)
+    document = call.documents.filter(kind=kind).first()
+    if document is None:
+        raise NotFound(DOCUMENT_NOT_FOUND)
+    return document
+
+
+def amendment_list(actor: Any, *, call: Call) -> QuerySet[CallAmendment]:
+    """Notices and deadline changes of a call, oldest first, for whoever may see the call
+    (its authority and its invitees: they were all told)."""
+    call_get(actor, call_id=call.pk)
+    return call.amendments.select_related("made_by").order_by("made_at", "pk")
 
 
 def clarification_list(actor: Any, *, call: Call) -> QuerySet[Clarification]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("opportunities", views.opportunity_list, name="opportunities"),
     path("opportunities/<int:call_id>", views.opportunity_detail, name="opportunity"),
     path("awards", views.award_list, name="awards"),
+    path("receipts/verify", views.receipt_verify, name="receipt-verify"),
     # buyer
     path("calls", views.buyer_calls, name="buyer-calls"),
     path("calls/new", views.call_create, name="call-create"),
@@ -20,8 +21,17 @@ urlpatterns = [
     ),
     # every role that may see the call (emails link here: /calls/{id})
     path("calls/<int:call_id>", views.call_detail, name="call-detail"),
+    path("calls/<int:call_id>/edit", views.call_edit, name="call-edit"),
     path("calls/<int:call_id>/publish", views.call_publish, name="call-publish"),
     path("calls/<int:call_id>/cancel", views.call_cancel, name="call-cancel"),
+    path("calls/<int:call_id>/deadline", views.call_deadline_change, name="call-deadline"),
+    path("calls/<int:call_id>/notice", views.call_notice, name="call-notice"),
+    path("calls/<int:call_id>/documents", views.call_documents, name="call-documents"),
+    path(
+        "calls/<int:call_id>/documents/<slug:kind>",
+        views.call_document,
+        name="call-document",
+    ),
     path("calls/<int:call_id>/close", views.call_close, name="call-close"),
     path("calls/<int:call_id>/questions", views.question_ask, name="question-ask"),
     path(
@@ -44,6 +54,7 @@ urlpatterns = [
     path("calls/<int:call_id>/evaluation", views.evaluation, name="evaluation"),
     path("calls/<int:call_id>/moderation", views.moderation, name="moderation"),
     path("calls/<int:call_id>/award", views.award, name="award"),
+    path("calls/<int:call_id>/award/confirm", views.award_confirm, name="award-confirm"),
     path("calls/<int:call_id>/contract", views.contract_conclude, name="contract"),
     # supplier
     path("calls/<int:call_id>/tender", views.tender_submit, name="tender-submit"),

@@ -19,8 +19,8 @@ from opendps.contracts.schemas import (
     PerformanceIn,
     PerformanceOut,
 )
-from opendps.markets.api import Paging
 from opendps.markets.schemas import MAX_ID
+from opendps.web.api_pages import Paging
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["contracts"])
@@ -36,9 +36,10 @@ RecordId = PathEx[int, P(ge=1, le=MAX_ID, description="The performance record's 
 )
 @paginate(Paging)
 def contract_list(request: AuthedRequest, filters: Query[ContractFilter]) -> QuerySet[Contract]:
-    return selectors.contract_list(
+    contracts = selectors.contract_list(
         request.user, organisation_id=filters.organisation_id, category_id=filters.category_id
     )
+    return filters.filter(contracts)
 
 
 @router.get("/contracts/{contract_id}", response=ContractOut, summary="One contract")
@@ -51,6 +52,7 @@ def contract_detail(request: AuthedRequest, contract_id: ContractId) -> Contract
     response=list[PerformanceOut],
     summary="A contract's deliveries, KPIs and outcomes, newest period first",
 )
+@paginate(Paging)
 def performance_list(request: AuthedRequest, contract_id: ContractId) -> list[PerformanceRecord]:
     return list(selectors.contract_get(request.user, contract_id=contract_id).performance.all())
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opendps.contracts.models import ChangeKind, MetricKind
 from opendps.markets.forms import DateField
+from opendps.web.form_errors import GovukForm
+from opendps.web.forms import MoneyField
 
 PERIOD_BACKWARDS = _("The period must end on or after the day it starts")
 VALUE_OR_DATE = _("A variation changes the value, the end date or both: enter at least one")
@@ -19,7 +21,7 @@ def _required(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
-class PerformanceRecordForm(forms.Form):
+class PerformanceRecordForm(GovukForm):
     kind = forms.ChoiceField(
         label=_("What are you recording?"),
         choices=MetricKind.choices,
@@ -73,7 +75,7 @@ class PerformanceRecordForm(forms.Form):
         return data
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(GovukForm):
     reason = forms.CharField(
         label=_("Why do you dispute this record?"),
         widget=forms.Textarea,
@@ -83,7 +85,7 @@ class DisputeForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(GovukForm):
     score = forms.TypedChoiceField(
         label=_("Rating"),
         coerce=int,
@@ -106,7 +108,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GovukForm):
     reply = forms.CharField(
         label=_("Your answer"),
         widget=forms.Textarea,
@@ -116,7 +118,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class ContractChangeForm(forms.Form):
+class ContractChangeForm(GovukForm):
     kind = forms.ChoiceField(
         label=_("What kind of change?"),
         choices=ChangeKind.choices,
@@ -130,7 +132,7 @@ class ContractChangeForm(forms.Form):
         help_text=_("Kept with the contract and shown to the supplier."),
         error_messages=_required(_("Give the reason for the change")),
     )
-    value = forms.DecimalField(
+    value = MoneyField(
         label=_("New contract value (variation only)"),
         required=False,
         max_digits=14,
@@ -156,5 +158,5 @@ class ContractChangeForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A button with nothing to fill in: the service's refusal lands here."""

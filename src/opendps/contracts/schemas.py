@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+from django.db.models import Q, QuerySet
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from opendps.contracts.models import Contract, MetricKind, PerformanceRecord
-from opendps.contracts.selectors import contract_status
-from opendps.markets.schemas import TextId
+from opendps.contracts.selectors import contract_status, contract_status_q
+from opendps.markets.schemas import CURRENCY, Currency, Moment, TextId
 
 Quantity = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
 Metric = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -30,6 +31,33 @@ class ContractFilter(Schema):
     category_id: TextId | None = Field(
         None, description="Only contracts from calls in this category."
     )
+    status: Literal["active", "ended", "terminated"] | None = Field(
+        None, description="Only contracts in this status: active, ended or terminated."
+    )
+    starts_after: date | None = Field(None, description="Only contracts starting on or after.")
+    starts_before: date | None = Field(None, description="Only contracts starting before.")
+    ends_after: date | None = Field(None, description="Only contracts ending on or after.")
+    ends_before: date | None = Field(None, description="Only contracts ending before.")
+    entered_after: Moment | None = Field(
+        None, description="Only contracts entered into at or after this moment."
+    )
+    entered_before: Moment | None = Field(
+        None, description="Only contracts entered into before this moment."
+    )
+
+    def filter(self, contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+        condition = Q() if self.status is None else contract_status_q(self.status)
+        for column, stem in (
+            ("starts_on", "starts"),
+            ("ends_on", "ends"),
+            ("entered_at", "entered"),
+        ):
+            after, before = getattr(self, f"{stem}_after"), getattr(self, f"{stem}_before")
+            if after is not None:
+                condition &= Q(**{f"{column}__gte": after})
+            if before is not None:
+                condition &= Q(**{f"{column}__lt": before})
+        return contracts.filter(condition) if condition else contracts
 
 
 class ContractOut(Schema):
@@ -44,6 +72,7 @@ class ContractOut(Schema):
     supplier_id: int
     supplier_name: str
     value: Decimal
+    currency: Currency = CURRENCY
     entered_at: datetime
     starts_on: date | None
     ends_on: date | None

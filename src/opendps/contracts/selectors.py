@@ -57,6 +57,17 @@ def contract_status(contract: Contract, today: date | None = None) -> str:
     return ContractStatus.ACTIVE
 
 
+def contract_status_q(status: str, today: date | None = None) -> Q:
+    """``contract_status`` as a condition on the raw columns (filtered in SQL)."""
+    today = today or london_date(clock.now())
+    live = Q(terminated_at__isnull=True)
+    return {
+        ContractStatus.TERMINATED: Q(terminated_at__isnull=False),
+        ContractStatus.ENDED: live & Q(ends_on__lt=today),
+        ContractStatus.ACTIVE: live & (Q(ends_on__isnull=True) | Q(ends_on__gte=today)),
+    }[status]
+
+
 def _scope(actor: Any) -> Q:
     authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
     suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AliasPath, BaseModel, ConfigDict
+from pydantic import AliasPath, BaseModel, ConfigDict, model_validator
 
-from opendps.markets.schemas import TextId
+from opendps.markets.schemas import CURRENCY, Currency, TextId
 
 
 class Out(BaseModel):
@@ -63,6 +64,7 @@ class CallResultOut(Out):
     gap: Decimal | None
     your_price: Decimal | None = Field(description="The contract value at your price.")
     winning_price: Decimal | None = Field(description="The awarded contract value.")
+    currency: Currency = CURRENCY
     criteria: list[CriterionResultOut]
 
 
@@ -96,6 +98,7 @@ class DemandMonthOut(Out):
     month: date
     calls: int
     value: Decimal = Field(description="Sum of the buyers' estimated values.")
+    currency: Currency = CURRENCY
     complete: bool
 
 
@@ -104,6 +107,7 @@ class DemandRegionOut(Out):
     region: str
     calls: int
     value: Decimal
+    currency: Currency = CURRENCY
 
 
 class ForecastPointOut(Out):
@@ -121,6 +125,11 @@ class ForecastOut(Out):
     level: int = Field(description="The prediction interval's coverage, per cent.")
     points: list[ForecastPointOut]
     total: ForecastPointOut | None = Field(description="The three months together.")
+    currency: Literal["GBP"] | None = Field(
+        None,
+        description="GBP where the points are amounts of money (forecast_value); null "
+        "where they count calls.",
+    )
 
 
 class PlannedCallOut(Out):
@@ -131,6 +140,7 @@ class PlannedCallOut(Out):
     buyer_name: str = Field(validation_alias=AliasPath("buyer", "name"))
     expected_month: date
     estimated_value: Decimal
+    currency: Currency = CURRENCY
     region: str
 
 
@@ -153,6 +163,11 @@ class SupplierInsightOut(Out):
     forecast_calls: ForecastOut
     forecast_value: ForecastOut
     planned: list[PlannedCallOut]
+
+    @model_validator(mode="after")
+    def _value_in_pounds(self) -> SupplierInsightOut:
+        self.forecast_value.currency = CURRENCY
+        return self
 
 
 # --- market health -------------------------------------------------------------------------
@@ -187,6 +202,7 @@ class AwardShareOut(Out):
     count_share: Decimal | None
     value: Decimal
     value_share: Decimal | None
+    currency: Currency = CURRENCY
 
 
 class AdmissionMonthOut(Out):
@@ -214,6 +230,7 @@ class ConcentrationOut(Out):
     awards: int
     suppliers: int
     value: Decimal
+    currency: Currency = CURRENCY
     top_share: Decimal | None
     hhi: int | None
     level: str
@@ -240,6 +257,19 @@ class PerformanceSummaryOut(Out):
     average_rating: Decimal | None
 
 
+class ChallengeCountsOut(Out):
+    kind: str = Field(
+        description="The kind of decision challenged: application_rejected, "
+        "member_suspended, member_removed or award."
+    )
+    raised: int
+    open: int
+    upheld: int
+    partly_upheld: int
+    dismissed: int
+    late: int = Field(description="Decided after the due date, or still open past it.")
+
+
 class MarketHealthOut(Out):
     market_id: int = Field(validation_alias=AliasPath("market", "pk"))
     market_title: str = Field(validation_alias=AliasPath("market", "title"))
@@ -258,6 +288,7 @@ class MarketHealthOut(Out):
     concentration: list[ConcentrationOut]
     social_value: list[SocialValueOut]
     performance: list[PerformanceSummaryOut]
+    challenges: list[ChallengeCountsOut]
 
 
 # --- past performance ----------------------------------------------------------------------
@@ -273,6 +304,7 @@ class SupplierPastPerformanceOut(Out):
     active_contracts: int
     terminated_contracts: int
     contract_value: Decimal
+    currency: Currency = CURRENCY
     ratings: int
     average_rating: Decimal | None
     confirmed_records: int

@@ -10,8 +10,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, P, PathEx, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import P, PathEx, Query, Router, Status
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from opendps.accounts import selectors as account_selectors
@@ -27,6 +27,7 @@ from opendps.markets.schemas import (
     MarketIn,
     MarketOut,
 )
+from opendps.web.api_pages import Paging
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["markets"])
@@ -54,14 +55,6 @@ class PublicOrBearer(HttpBearer):
 
 
 PUBLIC = PublicOrBearer()
-
-
-class Paging(LimitOffsetPagination):
-    """Limit/offset paging with bounds, so no query string can overflow the database."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 @router.get(
@@ -124,6 +117,7 @@ def market_publish(request: AuthedRequest, market_id: MarketId) -> Market:
     openapi_extra={"security": [{}]},  # a token is optional here
     summary="A market's categories, each with its current selection questionnaire",
 )
+@paginate(Paging)
 def category_list(request: HttpRequest, market_id: MarketId) -> list[CategoryOut]:
     return [
         _category_out(category)

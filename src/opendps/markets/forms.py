@@ -7,7 +7,6 @@ types "31 3 2028" means the whole of 31 March.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -17,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from opendps.core.calendar import LONDON, end_of_london_day, london_date
-from opendps.markets.models import Category, Market
+from opendps.markets.models import Market
 from opendps.regimes import RegimeCode
+from opendps.web.form_errors import GovukForm
+from opendps.web.forms import MoneyField
 
 T = TypeVar("T")
 
 DATE_INVALID = _("Enter a real date, for example 27 3 2028")
-QUESTIONNAIRE_NOT_JSON = _("Enter the questionnaire as JSON: %(error)s")
 
 # Fields only one regime asks for; the page reveals them under that regime's radio and
 # the form passes on only those of the regime chosen.
@@ -50,7 +50,7 @@ class DateField(forms.Field):
     asks for no day)."""
 
     widget = DateInput
-    default_error_messages = {"invalid": DATE_INVALID}
+    govuk_kind = "date"
 
     def _parts(self) -> tuple[str, ...]:
         return self.widget.parts  # type: ignore[attr-defined, no-any-return]
@@ -67,7 +67,8 @@ class DateField(forms.Field):
                 raise ValueError(numbers["year"])
             return date(numbers["year"], numbers["month"], numbers.get("day", 1))
         except (TypeError, ValueError):
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            message = self.error_messages.get("invalid", DATE_INVALID)
+            raise ValidationError(message, code="invalid") from None
 
     def prepare_value(self, value: Any) -> list[str]:
         """What the boxes show: the typed text, or the parts of a date."""
@@ -91,14 +92,32 @@ def _split_list(text: str) -> list[str]:
     return [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
 
 
-class MarketForm(forms.Form):
+class RegimeForm(GovukForm):
+    """The first question when setting up a market: which rules, so that the next page asks
+    only for that regime's own settings."""
+
+    regime = forms.ChoiceField(
+        label=_("Which rules will the market run under?"),
+        choices=RegimeCode.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the rules the market runs under"),
+            "invalid_choice": _("Choose the rules the market runs under"),
+        },
+    )
+
+
+class MarketForm(GovukForm):
     """Set up a market (``regime`` is asked only when creating: it cannot change)."""
 
     regime = forms.ChoiceField(
         label=_("Which rules will the market run under?"),
         choices=RegimeCode.choices,
         widget=forms.RadioSelect,
-        error_messages=_required(_("Choose the rules the market runs under")),
+        error_messages={
+            "required": _("Choose the rules the market runs under"),
+            "invalid_choice": _("Choose the rules the market runs under"),
+        },
     )
     title = forms.CharField(
         label=_("Title"), max_length=200, error_messages=_required(_("Enter a title"))
@@ -110,13 +129,21 @@ class MarketForm(forms.Form):
         error_messages=_required(_("Enter a description")),
         help_text=_("What will be bought, for whom, and how calls for competition will run."),
     )
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    description_cy = forms.CharField(
+        label=_("Description in Welsh (optional)"),
+        widget=forms.Textarea,
+        max_length=20_000,
+        required=False,
+        help_text=_("Welsh pages show the English where this is empty."),
+    )
     cpv_codes = forms.CharField(
         label=_("CPV codes"),
         max_length=2000,
         help_text=_("Separate codes with commas, for example 79600000-0, 85312000-9."),
         error_messages=_required(_("Enter at least one CPV code")),
     )
-    estimated_value = forms.DecimalField(
+    estimated_value = MoneyField(
         label=_("Estimated total value"),
         max_digits=14,
         decimal_places=2,
@@ -195,6 +222,8 @@ class MarketForm(forms.Form):
         return {
             "title": market.title,
             "description": market.description,
+            "title_cy": market.title_cy,
+            "description_cy": market.description_cy,
             "cpv_codes": ", ".join(market.cpv_codes),
             "estimated_value": market.estimated_value,
             "estimated_purchases": market.estimated_purchases,
@@ -230,7 +259,7 @@ class MarketForm(forms.Form):
         return data
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(GovukForm):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -238,6 +267,13 @@ class CategoryForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Description (optional)"), widget=forms.Textarea, required=False, max_length=5000
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    description_cy = forms.CharField(
+        label=_("Description in Welsh (optional)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
     )
     service_type = forms.CharField(
         label=_("Service type (optional)"),
@@ -251,7 +287,7 @@ class CategoryForm(forms.Form):
         required=False,
         help_text=_("Separate areas with commas, for example Cardiff, Newport."),
     )
-    max_contract_value = forms.DecimalField(
+    max_contract_value = MoneyField(
         label=_("Maximum contract value (optional)"),
         required=False,
         max_digits=14,
@@ -267,37 +303,11 @@ class CategoryForm(forms.Form):
         return data
 
 
-class QuestionnaireForm(forms.Form):
-    """A new questionnaire version, pasted as JSON (a list of questions)."""
-
-    questions = forms.CharField(
-        label=_("Questions (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 20}),
-        max_length=500_000,
-        help_text=_(
-            "A list of questions, each with an id, section, text, hint, kind (yes_no, "
-            "choice, text, number or file), choices, required, rule and failure."
-        ),
-        error_messages=_required(_("Enter the questions")),
-    )
-
-    def __init__(self, *args: Any, category: Category | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.category = category
-
-    def clean_questions(self) -> Any:
-        text = self.cleaned_data["questions"]
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValidationError(QUESTIONNAIRE_NOT_JSON, params={"error": str(error)}) from None
-
-
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A button with nothing to fill in (publishing): errors from the service land here."""
 
 
-class ValidityForm(forms.Form):
+class ValidityForm(GovukForm):
     validity_ends_at = DateField(
         label=_("New end of the period of validity"),
         help_text=_("The market closes at the end of this day."),
@@ -315,7 +325,7 @@ class ValidityForm(forms.Form):
         return end_of_london_day(self.cleaned_data["validity_ends_at"])
 
 
-class CeaseForm(forms.Form):
+class CeaseForm(GovukForm):
     reason = forms.CharField(
         label=_("Why is the market ending?"),
         widget=forms.Textarea,

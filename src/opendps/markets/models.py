@@ -28,6 +28,9 @@ class Market(models.Model):
     regime = models.CharField(_("regime"), max_length=32, choices=RegimeCode.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
+    # Welsh versions (optional): Welsh pages fall back to the English, marked lang="en".
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True, default="")
+    description_cy = models.TextField(_("description in Welsh"), blank=True, default="")
     cpv_codes = models.JSONField(_("CPV codes"), default=list, blank=True)
     estimated_value = models.DecimalField(
         _("estimated total value (£)"), max_digits=14, decimal_places=2
@@ -88,6 +91,8 @@ class Category(models.Model):
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="categories")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True, default="")
+    description_cy = models.TextField(_("description in Welsh"), blank=True, default="")
     service_type = models.CharField(_("service type"), max_length=200, blank=True)
     areas = models.JSONField(_("geographic areas"), default=list, blank=True)
     max_contract_value = models.DecimalField(

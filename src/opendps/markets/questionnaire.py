@@ -18,6 +18,17 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from opendps.core.errors import RuleViolation
 
+CHOICES_NEEDED = _("a question answered by choosing needs its options")
+RULE_DOES_NOT_FIT = _(
+    "its automatic check does not fit its answer type (a list of passing answers needs a "
+    "yes or no or options question, at least or at most a number, a file check a file)"
+)
+RULE_NEEDS_NUMBER = _("an 'at least' or 'at most' check needs a number")
+RULE_NEEDS_ANSWERS = _("the passing answers must be some of the question's own options")
+IDS_NOT_UNIQUE = _("two questions have the same id")
+QUESTION_INVALID = _("Question %(number)d (“%(question)s”): %(error)s")
+QUESTION_FIELD_INVALID = _("Question %(number)d (“%(question)s”), %(field)s: %(error)s")
+
 
 class QuestionKind(StrEnum):
     YES_NO = "yes_no"
@@ -51,6 +62,9 @@ class Question(BaseModel):
     section: str = ""
     text: str = Field(min_length=1, max_length=2000)
     hint: str = ""
+    # Welsh versions (optional): Welsh pages fall back to the English, marked lang="en".
+    text_cy: str = Field(default="", max_length=2000)
+    hint_cy: str = ""
     kind: QuestionKind
     choices: list[str] = Field(default_factory=list)
     required: bool = True
@@ -60,7 +74,7 @@ class Question(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Question:
         if self.kind == QuestionKind.CHOICE and not self.choices:
-            raise ValueError("a choice question needs choices")
+            raise ValueError(str(CHOICES_NEEDED))
         if self.rule is not None:
             allowed = {
                 RuleKind.IN_SET: {QuestionKind.YES_NO, QuestionKind.CHOICE},
@@ -69,13 +83,13 @@ class Question(BaseModel):
                 RuleKind.FILE_PRESENT: {QuestionKind.FILE},
             }[self.rule.kind]
             if self.kind not in allowed:
-                raise ValueError(f"rule {self.rule.kind} does not fit a {self.kind} question")
+                raise ValueError(str(RULE_DOES_NOT_FIT))
             if self.rule.kind in {RuleKind.MIN, RuleKind.MAX} and self.rule.number is None:
-                raise ValueError("a min/max rule needs a number")
+                raise ValueError(str(RULE_NEEDS_NUMBER))
             if self.rule.kind == RuleKind.IN_SET:
                 unknown = set(self.rule.values) - set(self.options())
                 if unknown or not self.rule.values:
-                    raise ValueError("an 'in' rule must list some of the question's own answers")
+                    raise ValueError(str(RULE_NEEDS_ANSWERS))
         return self
 
     def options(self) -> list[str]:
@@ -89,7 +103,7 @@ class Questionnaire(BaseModel):
     def _unique_ids(self) -> Questionnaire:
         ids = [q.id for q in self.questions]
         if len(ids) != len(set(ids)):
-            raise ValueError("question ids must be unique")
+            raise ValueError(str(IDS_NOT_UNIQUE))
         return self
 
     def by_id(self) -> dict[str, Question]:
@@ -117,12 +131,29 @@ def questionnaire_parse(data: Any) -> Questionnaire:
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as error:
-        errors = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
+        questions = data.get("questions") if isinstance(data, dict) else None
+        errors = "; ".join(_error_text(e, questions) for e in error.errors())
         raise RuleViolation(
             QUESTIONNAIRE_INVALID, code="questionnaire_invalid", errors=errors
         ) from None
+
+
+def _error_text(error: Any, questions: Any) -> str:
+    """One validation error in words, naming the question by its number and text."""
+    loc = list(error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        number = loc[1]
+        text = ""
+        if isinstance(questions, list) and number < len(questions):
+            item = questions[number]
+            text = str(item.get("text") or item.get("id") or "") if isinstance(item, dict) else ""
+        params = {"number": number + 1, "question": text[:80], "error": message}
+        if len(loc) > 2:
+            field = ".".join(str(part) for part in loc[2:])
+            return str(QUESTION_FIELD_INVALID) % (params | {"field": field})
+        return str(QUESTION_INVALID) % params
+    return message
 
 
 def answers_clean(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
@@ -27,6 +27,13 @@ MAX_ID = 2**63 - 1
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 # An id in a query string or a multipart form, where every value arrives as text.
 TextId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Every amount of money the API answers is in pounds sterling: an object that carries one
+# says so in a sibling ``currency`` field (ISO 4217), as OCDS's ``{amount, currency}`` does.
+CURRENCY: Literal["GBP"] = "GBP"
+Currency = Annotated[
+    Literal["GBP"], Field(description="ISO 4217 code of every amount of money in this object.")
+]
 
 EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_MOMENT = datetime(2999, 12, 31, tzinfo=UTC)
@@ -111,6 +118,7 @@ class CategorySummaryOut(Schema):
     service_type: str
     areas: list[str]
     max_contract_value: Decimal | None
+    currency: Currency = CURRENCY
     position: int
 
 
@@ -152,6 +160,7 @@ class MarketOut(Schema):
     description: str
     cpv_codes: list[str]
     estimated_value: Decimal
+    currency: Currency = CURRENCY
     estimated_purchases: int
     nation: str
     validity_starts_at: datetime

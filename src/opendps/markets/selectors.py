@@ -36,7 +36,7 @@ def market_list(
         markets = markets.filter(authority_id=authority_id)
     return with_status(
         markets.select_related("authority").annotate(category_count=Count("categories"))
-    )
+    ).order_by("-created_at", "-pk")
 
 
 def market_list_for_authority(actor: Any) -> QuerySet[Market]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opendps.markets import views
+from opendps.markets import questionnaire_views, views
 
 app_name = "markets"
 
@@ -12,8 +12,38 @@ urlpatterns = [
     path("markets/<int:market_id>/categories/new", views.category_add, name="category-add"),
     path(
         "markets/<int:market_id>/categories/<int:category_id>/questionnaire",
-        views.questionnaire,
+        questionnaire_views.questionnaire,
         name="questionnaire",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questionnaire/builder",
+        questionnaire_views.builder,
+        name="questionnaire-builder",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questionnaire/preview",
+        questionnaire_views.preview,
+        name="questionnaire-preview",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questions/new",
+        questionnaire_views.question_add,
+        name="question-add",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questions/<str:question_id>",
+        questionnaire_views.question_edit,
+        name="question-edit",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questions/<str:question_id>/remove",
+        questionnaire_views.question_remove,
+        name="question-remove",
+    ),
+    path(
+        "markets/<int:market_id>/categories/<int:category_id>/questions/<str:question_id>/move",
+        questionnaire_views.question_move,
+        name="question-move",
     ),
     path("markets/<int:market_id>/publish", views.market_publish, name="publish"),
     path("markets/<int:market_id>/validity", views.market_validity, name="validity"),

@@ -7,9 +7,8 @@ it is the services'. The views only hide buttons a person could not use.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,23 +19,26 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opendps.accounts import permissions
-from opendps.accounts.models import Organisation, User
-from opendps.core.errors import NotFound, NotPermitted
+from opendps.accounts.models import Organisation
+from opendps.core.errors import DomainError, NotFound, NotPermitted
 from opendps.markets import selectors, services
+from opendps.markets.cpv import cpv_described
 from opendps.markets.forms import (
     CategoryForm,
     CeaseForm,
     ConfirmForm,
     MarketForm,
-    QuestionnaireForm,
+    RegimeForm,
     ValidityForm,
 )
 from opendps.markets.models import Category, Market, MarketStatus
-from opendps.markets.questionnaire import FailureMeaning, QuestionKind, RuleKind
+from opendps.markets.questionnaire_text import failure_text, sections_of  # noqa: F401 (re-exported)
+from opendps.membership import admission_clock
 from opendps.membership import selectors as membership_selectors
 from opendps.membership.status import MemberStatus, member_status
 from opendps.regimes import RegimeCode, get_regime
 from opendps.web.forms import call_service
+from opendps.web.jinja import localised_text
 from opendps.web.organisation import AuthedRequest, current_organisation
 
 NOT_A_MARKET_MANAGER = gettext_lazy(
@@ -101,6 +103,16 @@ def _authority_to_create_in(request: AuthedRequest) -> Organisation:
     return organisation
 
 
+def _known_regime(code: str) -> str:
+    """The regime code if it is one, else "" (the page then asks for it)."""
+    return code if code in RegimeCode.values else ""
+
+
+def _market_error_field(error: DomainError) -> str | None:
+    """The market form's box a service refusal is about."""
+    return "cpv_codes" if error.code in {"cpv_invalid", "cpv_required"} else None
+
+
 def _posted(request: HttpRequest) -> Any:
     """The POST data of a POST (even an empty one), else None: the form is unbound."""
     return request.POST if request.method == "POST" else None
@@ -139,16 +151,21 @@ def market_detail(request: HttpRequest, market_id: int) -> HttpResponse:
         request,
         "markets/detail.html",
         {
-            "title": market.title,
+            "title": localised_text(market, "title"),
             "market": market,
             "regime": get_regime(market.regime, market.validity_starts_at),
             "regime_label": _regime_labels()[market.regime],
+            "cpv": cpv_described(market.cpv_codes),
             "status": status_tag(market.status),  # type: ignore[attr-defined]
             "is_draft": market.status == MarketStatus.DRAFT,  # type: ignore[attr-defined]
             "is_open": is_open,
             "categories": categories,
             "members_by_category": members_by_category,
             "notices": list(market.notices.all()),
+            # The admission clock's public figure (membership.admission_clock).
+            "median_to_admit": admission_clock.duration_text(
+                admission_clock.admission_median(market.pk)
+            ),
             "can_manage": can_manage,
             "can_apply": is_open
             and (anonymous or (organisation is not None and organisation.is_supplier)),
@@ -183,7 +200,16 @@ def authority_markets(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def market_create(request: AuthedRequest) -> HttpResponse:
     authority = _authority_to_create_in(request)
-    form = MarketForm(_posted(request))
+    if request.method == "GET":
+        asked = "regime" in request.GET or "step" in request.GET  # the form was sent
+        chooser = RegimeForm(request.GET if asked else None)
+        if not chooser.is_valid():
+            return render(
+                request,
+                "markets/regime_choice.html",
+                {"title": _("Set up a market"), "form": chooser, "authority": authority},
+            )
+    form = MarketForm(_posted(request), initial={"regime": request.GET.get("regime")})
     if request.method == "POST" and form.is_valid():
         market = call_service(
             form,
@@ -193,6 +219,7 @@ def market_create(request: AuthedRequest) -> HttpResponse:
                 regime=form.cleaned_data["regime"],
                 **form.market_fields(),
             ),
+            field=_market_error_field,
         )
         if market is not None:
             messages.success(request, _("Draft market created. Now add its categories."))
@@ -205,7 +232,10 @@ def market_create(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "authority": authority,
             "market": None,
-            "regime": form.chosen_regime(),
+            "regime": _known_regime(form.chosen_regime() or request.GET.get("regime", "")),
+            "regime_label": _regime_labels().get(
+                form.chosen_regime() or request.GET.get("regime", ""), ""
+            ),
         },
     )
 
@@ -221,6 +251,7 @@ def market_edit(request: AuthedRequest, market_id: int) -> HttpResponse:
             lambda: services.market_update(
                 actor=request.user, market=market, **form.market_fields()
             ),
+            field=_market_error_field,
         )
         if updated is not None:
             messages.success(request, _("Market details saved."))
@@ -263,111 +294,6 @@ def category_add(request: AuthedRequest, market_id: int) -> HttpResponse:
         "markets/category_form.html",
         {"title": _("Add a category"), "form": form, "market": market},
     )
-
-
-KIND_LABELS = {
-    QuestionKind.YES_NO: gettext_lazy("Yes or no"),
-    QuestionKind.CHOICE: gettext_lazy("One of the options"),
-    QuestionKind.TEXT: gettext_lazy("Text"),
-    QuestionKind.NUMBER: gettext_lazy("A number"),
-    QuestionKind.FILE: gettext_lazy("A file"),
-}
-
-
-def _rule_text(question: dict[str, Any]) -> str:
-    rule = question.get("rule")
-    if not rule:
-        return _("No automatic check: an evaluator assesses the answer.")
-    kind = RuleKind(rule["kind"])
-    if kind == RuleKind.IN_SET:
-        return _("Passes if the answer is: %(values)s") % {"values": ", ".join(rule["values"])}
-    if kind == RuleKind.MIN:
-        return _("Passes if the answer is at least %(number)s") % {"number": rule["number"]}
-    if kind == RuleKind.MAX:
-        return _("Passes if the answer is at most %(number)s") % {"number": rule["number"]}
-    return _("Passes if a file is uploaded")
-
-
-def failure_text(failure: str, regime_code: str) -> str:
-    """What failing a question means, in the market's own legal words."""
-    meaning = FailureMeaning(failure)
-    if meaning == FailureMeaning.MANDATORY_EXCLUSION:
-        return _("A mandatory exclusion ground: the supplier cannot be admitted")
-    if meaning == FailureMeaning.DISCRETIONARY_EXCLUSION:
-        return _("A discretionary exclusion ground: the evaluator decides, giving reasons")
-    if regime_code == RegimeCode.PA2023_DYNAMIC_MARKET:
-        return _("A condition of membership: the supplier cannot be admitted")
-    return _("A selection criterion: the supplier cannot be admitted")
-
-
-def sections_of(questions: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Questions grouped by section, in the order they are asked."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for question in questions:
-        grouped.setdefault(question.get("section") or "", []).append(question)
-    return list(grouped.items())
-
-
-@require_http_methods(["GET", "POST"])
-def questionnaire(request: HttpRequest, market_id: int, category_id: int) -> HttpResponse:
-    market = _market(request, market_id)
-    category = _category(request, market, category_id)
-    can_manage = selectors.can_manage_market(request.user, market)
-    current = selectors.questionnaire_current(category)
-    form = None
-    if can_manage:
-        form = QuestionnaireForm(
-            _posted(request),
-            category=category,
-            initial={"questions": _questions_json(current.questions)},
-        )
-    elif request.method == "POST":
-        raise NotPermitted(NOT_A_MARKET_MANAGER)
-    if form is not None and request.method == "POST" and form.is_valid():
-        version = call_service(
-            form,
-            lambda: services.questionnaire_revise(
-                actor=cast(User, request.user),  # a manager, so signed in
-                category=category,
-                questions=form.cleaned_data["questions"],
-            ),
-        )
-        if version is not None:
-            messages.success(
-                request,
-                _("Version %(version)d of the questionnaire is now in use.")
-                % {"version": version.version},
-            )
-            return redirect("markets:questionnaire", market.pk, category.pk)
-    questions = [
-        question
-        | {
-            "kind_text": str(KIND_LABELS[QuestionKind(question["kind"])]),
-            "rule_text": _rule_text(question),
-            "failure_text": failure_text(question.get("failure", "condition"), market.regime),
-        }
-        for question in current.questions
-    ]
-    return render(
-        request,
-        "markets/questionnaire.html",
-        {
-            "title": _("Questionnaire: %(category)s") % {"category": category.title},
-            "market": market,
-            "category": category,
-            "current": current,
-            "sections": sections_of(questions),
-            "versions": category.questionnaire_versions.select_related("created_by").order_by(
-                "-version"
-            ),
-            "form": form,
-            "can_manage": can_manage,
-        },
-    )
-
-
-def _questions_json(questions: list[dict[str, Any]]) -> str:
-    return json.dumps(questions, indent=2, ensure_ascii=False)
 
 
 @login_required
@@ -453,7 +379,11 @@ def market_members(request: AuthedRequest, market_id: int) -> HttpResponse:
     market = _market(request, market_id)
     if not permissions.has_role(request.user, market.authority_id, permissions.AUTHORITY_ROLES):
         raise NotPermitted(NOT_AUTHORITY_STAFF)
+    from opendps.brokerage.selectors import current_capacity
+
     by_category: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # What each member says it can take on: shown, never used to choose who is invited.
+    capacity = current_capacity(category_ids=[c.pk for c in market.categories.all()])
     for member in membership_selectors.member_list(
         request.user, market_id=market.pk, include_removed=True
     ):
@@ -462,6 +392,7 @@ def market_members(request: AuthedRequest, market_id: int) -> HttpResponse:
             {
                 "member": member,
                 "status": {"text": str(status.label), "classes": MEMBER_TAG_CLASSES[status]},
+                "capacity": capacity.get(member.pk, []),
             }
         )
     return render(

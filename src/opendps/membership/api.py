@@ -10,15 +10,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import P, PathEx, Query, Router, Schema, Status
+from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opendps.accounts import selectors as account_selectors
 from opendps.accounts.models import Organisation, User
 from opendps.core.errors import NotPermitted, RuleViolation
 from opendps.markets import selectors as market_selectors
-from opendps.markets.api import PUBLIC, MarketId, Paging
-from opendps.markets.schemas import MAX_ID, TextId
+from opendps.markets.api import PUBLIC, MarketId
+from opendps.markets.schemas import MAX_ID, Moment, TextId
 from opendps.membership import selectors, services
 from opendps.membership.models import Application, CategoryMember
 from opendps.membership.schemas import (
@@ -31,7 +31,9 @@ from opendps.membership.schemas import (
     ExtensionIn,
     MemberOut,
 )
+from opendps.membership.status import ApplicationStatus, application_status_q
 from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
+from opendps.web.api_pages import Paging
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["membership"])
@@ -43,7 +45,28 @@ CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with sup
 
 
 class ApplicationFilter(Schema):
-    market_id: TextId | None = None
+    market_id: TextId | None = Field(None, description="Only applications to this market.")
+    status: ApplicationStatus | None = Field(
+        None,
+        description="Only applications in this status: "
+        + ", ".join(status.value for status in ApplicationStatus)
+        + ".",
+    )
+    submitted_after: Moment | None = Field(
+        None, description="Only applications submitted at or after this moment."
+    )
+    submitted_before: Moment | None = Field(
+        None, description="Only applications submitted before this moment."
+    )
+
+    def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
+        if self.status is not None:
+            applications = applications.filter(application_status_q(self.status))
+        if self.submitted_after is not None:
+            applications = applications.filter(submitted_at__gte=self.submitted_after)
+        if self.submitted_before is not None:
+            applications = applications.filter(submitted_at__lt=self.submitted_before)
+        return applications
 
 
 APPLICATION_REQUEST_BODY = {
@@ -104,7 +127,7 @@ def application_submit(request: AuthedRequest, market_id: MarketId) -> Status[li
 def application_list(
     request: AuthedRequest, filters: Query[ApplicationFilter]
 ) -> QuerySet[Application]:
-    return selectors.application_list(request.user, market_id=filters.market_id)
+    return filters.filter(selectors.application_list(request.user, market_id=filters.market_id))
 
 
 @router.get(

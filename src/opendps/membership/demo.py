@@ -213,6 +213,13 @@ def load_markets(context: DemoContext) -> None:
                 "benefits, bought by Jobcentre Plus Work Coaches one claimant or one "
                 "small group at a time."
             ),
+            # In both languages, as a market run for Wales would be (the others fall back).
+            title_cy="System Brynu Ddeinamig Cymorth Cyflogaeth",
+            description_cy=(
+                "Cymorth cyflogadwyedd i bobl sy’n hawlio Credyd Cynhwysol a budd-daliadau "
+                "eraill, a brynir gan Anogwyr Gwaith y Ganolfan Byd Gwaith un hawlydd neu un "
+                "grŵp bach ar y tro."
+            ),
             cpv_codes=["79600000-0", "80530000-8", "85312320-8"],
             estimated_value=Decimal("60000000"),
             estimated_purchases=23000,

@@ -25,14 +25,16 @@ from opendps.markets.questionnaire import (
     FILE_REQUIRED,
     MAX_TEXT_ANSWER,
 )
-from opendps.membership.models import Outcome
+from opendps.membership.models import EvidenceKind, Outcome
 from opendps.membership.services import NO_CATEGORY_CHOSEN
+from opendps.web.form_errors import GovukForm
 
 FILE_EMPTY = _("The selected file is empty.")
 REASON_FOR_FAILED = _("Give a reason: this answer failed the automatic check.")
 CHOOSE_OUTCOME = _("Choose whether to admit or reject the supplier")
 REASON_REQUIRED = _("Enter a reason")
 DEBARMENT_WHO = _("Choose a supplier, or enter the name of the organisation to debar")
+EVIDENCE_NOT_IN_LOCKER = _("Choose a document from your own evidence locker")
 ANSWER_LENGTH = 40  # a number, as typed
 
 
@@ -45,6 +47,7 @@ def question_field(question: dict[str, Any]) -> forms.Field:
     kind = question["kind"]
     required = bool(question.get("required", True))
     errors = {"required": _messages(ANSWER_REQUIRED, question)}
+    label = question["text"]  # names the question in any other message
     if kind in {"yes_no", "choice"}:
         choices = (
             [("yes", _("Yes")), ("no", _("No"))]
@@ -53,22 +56,33 @@ def question_field(question: dict[str, Any]) -> forms.Field:
         )
         errors["invalid_choice"] = _messages(ANSWER_NOT_A_CHOICE, question)
         return forms.ChoiceField(
-            choices=choices, widget=forms.RadioSelect, required=required, error_messages=errors
+            label=label,
+            choices=choices,
+            widget=forms.RadioSelect,
+            required=required,
+            error_messages=errors,
         )
     if kind == "file":
         return forms.FileField(
+            label=label,
             required=required,
             error_messages={"required": _messages(FILE_REQUIRED, question), "empty": FILE_EMPTY},
         )
     if kind == "number":
-        return forms.CharField(required=required, max_length=ANSWER_LENGTH, error_messages=errors)
+        return forms.CharField(
+            label=label, required=required, max_length=ANSWER_LENGTH, error_messages=errors
+        )
     errors["max_length"] = _messages(ANSWER_TOO_LONG, question)
     return forms.CharField(
-        required=required, max_length=MAX_TEXT_ANSWER, widget=forms.Textarea, error_messages=errors
+        label=label,
+        required=required,
+        max_length=MAX_TEXT_ANSWER,
+        widget=forms.Textarea,
+        error_messages=errors,
     )
 
 
-class QuestionsForm(forms.Form):
+class QuestionsForm(GovukForm):
     """Answers to a list of questions, one field per question, named by question id."""
 
     def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -107,7 +121,7 @@ class QuestionsForm(forms.Form):
         return None
 
 
-class CategoriesForm(forms.Form):
+class CategoriesForm(GovukForm):
     category = forms.TypedMultipleChoiceField(
         label=_("Which categories do you want to join?"),
         coerce=int,
@@ -121,7 +135,7 @@ class CategoriesForm(forms.Form):
         field.choices = [(category.pk, category.title) for category in categories]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[(Outcome.ADMITTED.value, _("Admit")), (Outcome.REJECTED.value, _("Reject"))],
@@ -166,7 +180,7 @@ class DecisionForm(forms.Form):
         }
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(GovukForm):
     extension_reason = forms.CharField(
         label=_("Why does the assessment need longer?"),
         widget=forms.Textarea,
@@ -176,7 +190,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(GovukForm):
     suspend_reason = forms.CharField(
         label=_("Reason for suspending"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -186,7 +200,7 @@ class SuspendForm(forms.Form):
     )
 
 
-class ReinstateForm(forms.Form):
+class ReinstateForm(GovukForm):
     reinstate_reason = forms.CharField(
         label=_("Reason for reinstating"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -195,7 +209,7 @@ class ReinstateForm(forms.Form):
     )
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(GovukForm):
     remove_reason = forms.CharField(
         label=_("Reason for removing"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -208,11 +222,11 @@ class RemoveForm(forms.Form):
     )
 
 
-class DeclarationRequestForm(forms.Form):
+class DeclarationRequestForm(GovukForm):
     """Asking for a renewed self-declaration has nothing to fill in."""
 
 
-class DebarmentForm(forms.Form):
+class DebarmentForm(GovukForm):
     supplier = forms.ModelChoiceField(
         label=_("Supplier on OpenDPS (optional)"),
         queryset=Organisation.objects.none(),
@@ -249,11 +263,117 @@ class DebarmentForm(forms.Form):
         return data
 
 
-class LiftForm(forms.Form):
+class LiftForm(GovukForm):
     debarment = forms.IntegerField(widget=forms.HiddenInput)
     lift_reason = forms.CharField(
         label=_("Reason for lifting the debarment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
         error_messages={"required": REASON_REQUIRED},
+    )
+
+
+class SectionForm(QuestionsForm):
+    """One section of a draft application. A file question already answered (a kept file
+    or a locker document) needs no new file; each file question may take a locker document
+    instead of an upload."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[dict[str, Any]],
+        kept: Iterable[str],
+        locker: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, questions=questions, **kwargs)
+        kept_ids = set(kept)
+        self.locker_ids = {pk for pk, _text in locker}
+        for question in questions:
+            if question["kind"] != "file":
+                continue
+            if question["id"] in kept_ids:
+                self.fields[question["id"]].required = False
+            if locker:
+                self.fields[self.locker_name(question["id"])] = forms.TypedChoiceField(
+                    label=_("Or use a document from your evidence locker"),
+                    choices=[("", _("Do not use the locker"))] + [(pk, t) for pk, t in locker],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    error_messages={"invalid_choice": EVIDENCE_NOT_IN_LOCKER},
+                )
+                # A locker document answers the question as a file would.
+                self.fields[question["id"]].required = False
+        self.file_required = {
+            q["id"]
+            for q in questions
+            if q["kind"] == "file" and q.get("required", True) and q["id"] not in kept_ids
+        }
+
+    @staticmethod
+    def locker_name(question_id: str) -> str:
+        return f"locker_{question_id}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            qid = question["id"]
+            missing = qid in self.file_required and not data.get(qid)
+            if missing and not data.get(self.locker_name(qid)) and qid not in self.errors:
+                self.add_error(qid, _messages(FILE_REQUIRED, question))
+        return data
+
+    def locker_choices(self) -> dict[str, int]:
+        """File question id → the chosen locker document's id."""
+        return {
+            question["id"]: self.cleaned_data[self.locker_name(question["id"])]
+            for question in self.questions
+            if question["kind"] == "file"
+            and getattr(self, "cleaned_data", {}).get(self.locker_name(question["id"]))
+        }
+
+    def typed_answers(self) -> dict[str, str]:
+        """The answers as typed, valid or not, so a page with errors loses nothing."""
+        return {
+            question["id"]: self.data.get(question["id"], "")
+            for question in self.questions
+            if question["kind"] != "file" and question["id"] in self.data
+        }
+
+    def good_uploads(self) -> dict[str, UploadedFile]:
+        """The files that passed the form's checks, even when another answer did not."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            question["id"]: cleaned[question["id"]]
+            for question in self.questions
+            if question["kind"] == "file" and cleaned.get(question["id"])
+        }
+
+
+class EvidenceForm(GovukForm):
+    """A document for the evidence locker: its kind, a name, the file, when it expires."""
+
+    kind = forms.ChoiceField(
+        label=_("What kind of document is it?"),
+        choices=EvidenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of document it is")},
+    )
+    title = forms.CharField(
+        label=_("Name of the document"),
+        max_length=200,
+        help_text=_("For example, Employer's liability insurance 2027 to 2028."),
+        error_messages={"required": _("Enter a name for the document")},
+    )
+    file = forms.FileField(
+        label=_("The file"),
+        help_text=_("A PDF, Word, OpenDocument, Excel, PNG or JPEG file smaller than 10 MB."),
+        error_messages={"required": _("Choose the file"), "empty": FILE_EMPTY},
+    )
+    expires_on = DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        help_text=_("The last day it is valid, such as the end of an insurance policy."),
+        error_messages={"invalid": _("Enter the date the document is valid until as a real date")},
     )

@@ -28,6 +28,9 @@ class Application(models.Model):
     )
     answers = models.JSONField(default=dict, blank=True)
     auto_assessment = models.JSONField(default=dict, blank=True)
+    # How many answers failed their automatic check: kept beside the assessment so the
+    # evaluator's queue can filter on it without reading every assessment.
+    failed_checks = models.PositiveSmallIntegerField(default=0)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     # The legal deadline for the decision, from the regime; recomputed when extended or
@@ -85,6 +88,11 @@ class ApplicationDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField()
+    # Chosen from the evidence locker: the file is a copy (what was sent stays as sent);
+    # the link tells the evaluator when that evidence lapses.
+    evidence = models.ForeignKey(
+        "EvidenceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.original_name
@@ -166,3 +174,111 @@ class Debarment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApplicationDraft(models.Model):
+    """An application being written: saved section by section, sent once complete.
+
+    One live draft per supplier and market; sending it makes one ``Application`` per chosen
+    category (``submitted_at`` set). Answers are kept as typed; the service that sends the
+    draft checks them as it checks any application.
+    """
+
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="application_drafts"
+    )
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    category_ids = models.JSONField(default=list)
+    answers = models.JSONField(default=dict, blank=True)
+    # Section titles the supplier saved with "Save and continue" (all required answers given).
+    sections_done = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "market"],
+                condition=Q(submitted_at__isnull=True),
+                name="application_draft_one_live_per_market",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.supplier} for {self.market}"
+
+
+def draft_evidence_path(instance: DraftDocument, filename: str) -> str:
+    return f"drafts/{instance.draft_id}/{instance.sha256[:16]}-{filename}"
+
+
+class DraftDocument(models.Model):
+    """A file kept for a draft's file question, so it survives errors and sessions.
+
+    Either an upload (``file``) or a document chosen from the evidence locker.
+    """
+
+    draft = models.ForeignKey(ApplicationDraft, on_delete=models.CASCADE, related_name="documents")
+    question_id = models.CharField(max_length=40)
+    file = models.FileField(upload_to=draft_evidence_path, max_length=255, blank=True)
+    evidence = models.ForeignKey(
+        "EvidenceDocument", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    original_name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "question_id"], name="draft_document_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EvidenceKind(models.TextChoices):
+    INSURANCE = "insurance", _("Insurance certificate")
+    SAFEGUARDING = "safeguarding", _("Safeguarding policy")
+    CQC = "cqc", _("CQC registration")
+    ACCOUNTS = "accounts", _("Accounts")
+    OTHER = "other", _("Other")
+
+
+def locker_path(instance: EvidenceDocument, filename: str) -> str:
+    return f"evidence/{instance.supplier_id}/{instance.sha256[:16]}-{filename}"
+
+
+class EvidenceDocument(models.Model):
+    """A document in a supplier's evidence locker: kept once, reused in any application."""
+
+    supplier = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=24, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=locker_path, max_length=255)
+    original_name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # The last day the document is valid (an insurance policy's end, a registration's
+    # renewal); blank for documents that do not expire.
+    expires_on = models.DateField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # The expiry reminders sent (days before expiry), so a rerun sends none twice.
+    reminders_sent = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        indexes = [models.Index(fields=["removed_at", "expires_on"])]
+
+    def __str__(self) -> str:
+        return self.title

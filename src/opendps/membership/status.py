@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opendps.core import clock
-from opendps.membership.models import Application, CategoryMember, DeclarationRequest
+from opendps.membership.models import Application, CategoryMember, DeclarationRequest, Outcome
 
 
 class ApplicationStatus(models.TextChoices):
@@ -29,6 +29,20 @@ def application_status(application: Application, now: datetime | None = None) ->
     if application.assessment_due_at < now:
         return ApplicationStatus.OVERDUE
     return ApplicationStatus.AWAITING
+
+
+def application_status_q(status: ApplicationStatus, now: datetime | None = None) -> Q:
+    """``application_status`` as a condition on the raw columns (filtered in SQL)."""
+    now = now or clock.now()
+    live = Q(withdrawn_at__isnull=True)
+    undecided = live & Q(decided_at__isnull=True)
+    return {
+        ApplicationStatus.WITHDRAWN: Q(withdrawn_at__isnull=False),
+        ApplicationStatus.ADMITTED: live & Q(decided_at__isnull=False, outcome=Outcome.ADMITTED),
+        ApplicationStatus.REJECTED: live & Q(decided_at__isnull=False, outcome=Outcome.REJECTED),
+        ApplicationStatus.OVERDUE: undecided & Q(assessment_due_at__lt=now),
+        ApplicationStatus.AWAITING: undecided & Q(assessment_due_at__gte=now),
+    }[status]
 
 
 class MemberStatus(models.TextChoices):

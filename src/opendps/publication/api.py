@@ -5,9 +5,8 @@ Open data itself (/ocds/releases, /ocds/records/{ocid}) is served outside /api/v
 ``publication.views``.
 """
 
-from __future__ import annotations
-
 from ninja import Query, Router
+from ninja.pagination import paginate
 
 from opendps.publication import notices, services
 from opendps.publication.notices import NoticeDue
@@ -17,6 +16,7 @@ from opendps.publication.schemas import (
     NoticeRecordIn,
     NoticeRecordOut,
 )
+from opendps.web.api_pages import Paging
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["notices"])
@@ -27,6 +27,7 @@ router = Router(tags=["notices"])
     response=list[NoticeDueOut],
     summary="Award and contract details notices your authorities still have to publish",
 )
+@paginate(Paging)
 def notice_due_list(request: AuthedRequest, filters: Query[NoticeDueFilter]) -> list[NoticeDue]:
     """Soonest deadline first, each flagged when overdue. Empty for anyone who does not
     publish an authority's notices (administrators, commissioners and buyers do)."""

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from opendps.core.notices import REFERENCE_MAX_LENGTH
 from opendps.publication.notices import NoticeDueKind
+from opendps.web.form_errors import GovukForm
 
 
-class NoticeRecordForm(forms.Form):
+class NoticeRecordForm(GovukForm):
     kind = forms.ChoiceField(choices=NoticeDueKind.choices, widget=forms.HiddenInput)
     call_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     reference = forms.CharField(

@@ -24,6 +24,7 @@ from opendps.competitions.pricing import terms_of
 from opendps.contracts.models import ChangeKind, MetricKind
 from opendps.core.calendar import end_of_london_day
 from opendps.markets.models import NoticeKind
+from opendps.publication.call_amendments import published_deadline
 from opendps.publication.ocds import (
     Context,
     Kind,
@@ -188,7 +189,10 @@ def call_tender_release(ctx: Context, call: Call) -> dict[str, Any]:
         "awardCriteria": "ratedCriteria",
         "awardCriteriaDetails": _criteria_text(call.criteria),
         "submissionMethod": ["electronicSubmission"],
-        "tenderPeriod": {"startDate": moment(call.published_at), "endDate": moment(call.deadline)},
+        "tenderPeriod": {
+            "startDate": moment(call.published_at),
+            "endDate": moment(published_deadline(call)),
+        },
         "enquiryPeriod": {
             "startDate": moment(call.published_at),
             "endDate": moment(call.clarification_deadline),

@@ -45,7 +45,7 @@ from opendps.competitions.models import Award, Call, PlannedCall, TenderSubmissi
 from opendps.contracts.models import ChangeKind, Contract, ContractChange, PerformanceRecord
 from opendps.core.errors import NotFound, RuleViolation
 from opendps.markets.models import Category, MarketNotice
-from opendps.publication import releases
+from opendps.publication import call_amendments, releases
 from opendps.publication.ocds import Context, Kind, Process
 
 PROCESS_NOT_FOUND = _("No contracting process with that OCID has been published.")
@@ -76,6 +76,7 @@ def _calls_published() -> QuerySet[Call]:
         Call.objects.filter(published_at__isnull=False)
         .select_related("market__authority", "category", "buyer")
         .defer(*_call_private(""))
+        .annotate(original_deadline=call_amendments.original_deadline())
     )
 
 
@@ -305,6 +306,15 @@ SOURCES: tuple[Source, ...] = (
         "contract__call_id",
         _performance_confirmed,
         releases.implementation_release,
+    ),
+    Source(
+        call_amendments.KIND,
+        11,
+        Process.CALL,
+        "made_at",
+        "call_id",
+        call_amendments.deadline_changes,
+        call_amendments.call_amendment_release,
     ),
 )
 _RANKS = {source.rank for source in SOURCES}

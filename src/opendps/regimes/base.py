@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from opendps.core import calendar
 from opendps.core.calendar import Nation
 from opendps.core.errors import RuleViolation
+from opendps.regimes.challenges import ChallengeRules
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -103,8 +104,9 @@ _HUNDRED = Decimal("100")
 _PENNY = Decimal("0.01")
 
 
-class Regime:
-    """Shared behaviour; subclasses set the attributes below."""
+class Regime(ChallengeRules):
+    """Shared behaviour; subclasses set the attributes below (challenges: see
+    :class:`~opendps.regimes.challenges.ChallengeRules`)."""
 
     code: ClassVar[RegimeCode]
     # The first procedure start date these rules apply to.

@@ -90,3 +90,8 @@ class Pa2023DynamicMarket(Regime):
 
     # The Act sets no maximum term for a dynamic market.
     max_validity_end = None
+
+    # Once the authority is aware that proceedings about a decision to award a contract
+    # have been issued and the contract has not been entered into, it must not enter into
+    # it (automatic suspension, s 101) until the court lifts it or the proceedings end.
+    proceedings_suspend_contract = True

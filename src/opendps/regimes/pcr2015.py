@@ -101,6 +101,10 @@ class Pcr2015Dps(Regime):
     # provisions of the Procurement Act 2023: SI 2024/360 as amended).
     max_validity_end = calendar.end_of_london_day(date(2029, 2, 23))
 
+    # A claim form issued about the award decision, once the authority knows of it, also
+    # requires it to refrain from entering into the contract (automatic suspension, reg 95).
+    proceedings_suspend_contract = True
+
     def assessment_due(
         self,
         received_at: datetime,

@@ -127,6 +127,12 @@ def make_person(email: str, organisation: Any = None, role: str | None = None, *
 
 @pytest.fixture
 def people(db: Any) -> People:
+    return make_people()
+
+
+def make_people() -> People:
+    """The fixed people of ``people``, for fixtures of a wider scope (the database must be
+    open to them)."""
     from opendps.accounts.models import Organisation, OrganisationKind, Role
 
     authority = Organisation.objects.create(

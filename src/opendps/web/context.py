@@ -46,13 +46,17 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
             {"text": _("Find markets"), "href": reverse("markets:list")},
             {"text": _("Your applications"), "href": reverse("membership:supplier-applications")},
             {"text": _("Your memberships"), "href": reverse("membership:supplier-memberships")},
+            {"text": _("Evidence locker"), "href": reverse("membership:evidence")},
             {"text": _("Invitations to tender"), "href": reverse("competitions:invitations")},
+            {"text": _("Capacity and placements"), "href": reverse("brokerage:capacity")},
         ]
     if permissions.role_map(user):
         items.append({"text": _("Contracts"), "href": reverse("contracts:list")})
+        items.append({"text": _("Challenges"), "href": reverse("challenges:list")})
         items.append({"text": _("Insight"), "href": reverse("insights:index")})
         items.append({"text": _("Your organisation"), "href": reverse("accounts:organisation")})
     items.append({"text": _("API tokens"), "href": reverse("accounts:tokens")})
+    items.append({"text": _("Change password"), "href": reverse("accounts:password-change")})
     if permissions.is_platform_staff(user):
         items.append({"text": _("Debarment list"), "href": reverse("membership:debarment")})
         items.append({"text": _("Platform admin"), "href": reverse("admin:index")})
@@ -61,12 +65,38 @@ def navigation_items(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+# Each language's name and link text are always in that language (marked with its ``lang``).
+TOGGLE = [
+    ("en-gb", "en", "English", "Change the language to English"),
+    ("cy", "cy", "Cymraeg", "Newid yr iaith i’r Gymraeg"),
+]
+
+
+def language_toggle(request: HttpRequest) -> list[dict[str, Any]]:
+    """The GOV.UK language toggle ("English | Cymraeg"): the current one is not a link."""
+    from urllib.parse import urlencode
+
+    current = get_language() or "en-gb"
+    here = request.get_full_path()
+    return [
+        {
+            "lang": lang,
+            "name": name,
+            "hidden": hidden,
+            "current": current.split("-")[0] == lang,
+            "href": f"{reverse('web:language', args=[code])}?{urlencode({'next': here})}",
+        }
+        for code, lang, name, hidden in TOGGLE
+    ]
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Variables the GOV.UK page template and our layout read on every page."""
     return {
         "navigation": navigation_items(request),
         "assetPath": "/assets",
         "htmlLang": (get_language() or "en").split("-")[0],
+        "language_toggle": language_toggle(request),
         # Reading the nonce here makes django-csp put it in this response's header.
         "cspNonce": str(getattr(request, "csp_nonce", "")),
     }

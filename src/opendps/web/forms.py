@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from opendps.core.errors import DomainError
+from opendps.core.money import parse_money
 
 T = TypeVar("T")
 
@@ -37,3 +39,25 @@ def call_service(
         else:
             form.add_error(None, error.messages)
     return None
+
+
+class MoneyField(forms.DecimalField):
+    """Every money box of the service: reads what people type ("£1,200", "1,200.50")
+    with the one parser, ``core.money.parse_money``, then checks digits and limits as a
+    ``DecimalField`` does. A text box (``inputmode="decimal"``), never ``type=number``,
+    which would refuse the "£" and the commas before the server saw them."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = parse_money(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(str(parsed))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, str]:
+        # No min/max/step attributes: the page's box is text, the server checks the limits.
+        return {}

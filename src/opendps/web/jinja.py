@@ -102,6 +102,51 @@ def quantity_text(terms: Any) -> str:
     return QUANTITY_OF[terms.unit] % {"count": count, "quantity": number_text(terms.quantity)}
 
 
+def welsh_active() -> bool:
+    return (translation.get_language() or "").split("-")[0] == "cy"
+
+
+def _content(obj: Any, field: str) -> str:
+    """A model's attribute, or a key of questionnaire data (a dict)."""
+    value = obj.get(field, "") if isinstance(obj, dict) else getattr(obj, field, "")
+    return str(value or "")
+
+
+def localised_text(obj: Any, field: str) -> str:
+    """Plain text of a content field in the active language: ``<field>_cy`` on a Welsh page
+    when given, else the English (for page titles and attributes, where no markup goes)."""
+    english = _content(obj, field)
+    if welsh_active():
+        return _content(obj, f"{field}_cy") or english
+    return english
+
+
+def localised(obj: Any, field: str) -> Any:
+    """A content field for the page body: the Welsh on a Welsh page, or the English marked
+    ``lang="en"`` when no Welsh was given (so a screen reader reads it as English)."""
+    from markupsafe import Markup
+
+    english = _content(obj, field)
+    if welsh_active() and not _content(obj, f"{field}_cy"):
+        return Markup('<span lang="en">{}</span>').format(english) if english else ""
+    return localised_text(obj, field)
+
+
+def localised_paragraphs(obj: Any, field: str) -> Any:
+    """A long content field as GOV.UK paragraphs (blank lines between), localised as above."""
+    from markupsafe import Markup
+
+    text = localised_text(obj, field)
+    paragraphs = Markup("").join(
+        Markup('<p class="govuk-body">{}</p>').format(part.strip())
+        for part in text.split("\n\n")
+        if part.strip()
+    )
+    if welsh_active() and text and not _content(obj, f"{field}_cy"):
+        return Markup('<div lang="en">{}</div>').format(paragraphs)
+    return paragraphs
+
+
 def datetime_filter(value: Any) -> str:
     return datetime_text(value)
 
@@ -129,6 +174,9 @@ def environment(**options: Any) -> Environment:
             "quantity_text": quantity_text,
             "per_unit": per_unit,
             "price_terms": price_terms,
+            "localised": localised,
+            "localised_text": localised_text,
+            "localised_paragraphs": localised_paragraphs,
         }
     )
     env.filters.update({"date": date_filter, "datetime": datetime_filter})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from opendps.core.errors import DomainError, NotFound, NotPermitted
@@ -41,4 +42,25 @@ class ErrorPageMiddleware:
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
             return page
+        return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's chosen language wins over the cookie and the browser's
+    (runs after AuthenticationMiddleware; LocaleMiddleware has already chosen for others)."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = getattr(request.user, "language", "") if hasattr(request, "user") else ""
+        if chosen and request.user.is_authenticated:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            # The language cookie (or the session's person) chooses the page's language.
+            patch_vary_headers(response, ("Cookie",))
         return response

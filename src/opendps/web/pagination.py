@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 PER_PAGE = 50
@@ -56,13 +57,24 @@ def _govuk_pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any] |
                     "number": number,
                     "href": _href(request, page=number),
                     "current": number == page.number,
+                    "visuallyHiddenText": _("Page %(number)s") % {"number": number},
                 }
             )
     params: dict[str, Any] = {"items": items, "landmarkLabel": _("Pages")}
     if page.has_previous():
-        params["previous"] = {"href": _href(request, page=page.previous_page_number())}
+        params["previous"] = {
+            "href": _href(request, page=page.previous_page_number()),
+            "html": format_html(
+                '{}<span class="govuk-visually-hidden"> {}</span>', _("Previous"), _("page")
+            ),
+        }
     if page.has_next():
-        params["next"] = {"href": _href(request, page=page.next_page_number())}
+        params["next"] = {
+            "href": _href(request, page=page.next_page_number()),
+            "html": format_html(
+                '{}<span class="govuk-visually-hidden"> {}</span>', _("Next"), _("page")
+            ),
+        }
     return params
 
 

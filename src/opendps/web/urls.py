@@ -14,4 +14,5 @@ urlpatterns = [
     path("help", views.help_and_contact, name="help"),
     path("feedback", views.feedback, name="feedback"),
     path("open-data", views.open_data, name="open-data"),
+    path("language/<str:code>", views.language, name="language"),
 ]

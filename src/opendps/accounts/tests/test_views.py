@@ -134,7 +134,8 @@ def test_registration_errors_are_shown_and_nothing_is_created(db):
     response = Client().post("/account/register", {"email": "not-an-email"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in page and "Enter a valid email address." in page
+    assert "There is a problem" in page
+    assert "Enter an email address in the correct format, like name@example.com" in page
     assert not Organisation.objects.exists()
 
 

@@ -1,5 +1,10 @@
 """Competition pages' forms, one module per area; re-exported for the views."""
 
+from opendps.competitions.forms.amendments import (
+    CallDocumentForm,
+    DeadlineChangeForm,
+    NoticeForm,
+)
 from opendps.competitions.forms.calls import (
     CALL_ERROR_FIELDS,
     AnswerForm,
@@ -27,10 +32,13 @@ __all__ = [
     "SCORE_LABELS",
     "AnswerForm",
     "AwardForm",
+    "CallDocumentForm",
     "CallForm",
     "ConfirmForm",
     "ConflictForm",
+    "DeadlineChangeForm",
     "MonthField",
+    "NoticeForm",
     "PlannedCallForm",
     "QuestionForm",
     "ReasonForm",

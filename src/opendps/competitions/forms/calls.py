@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from opendps.competitions.criteria import criteria_parse
 from opendps.competitions.forms.common import (
     KIND_LABELS,
     MonthField,
@@ -19,15 +21,16 @@ from opendps.competitions.forms.common import (
 )
 from opendps.competitions.pricing import PriceBasis, PriceUnit
 from opendps.competitions.services.calls import CLARIFICATION_BEFORE_DEADLINE
+from opendps.core.calendar import LONDON
 from opendps.core.errors import DomainError
 from opendps.markets.forms import DateField
+from opendps.web.form_errors import GovukForm
 
 TIME_REQUIRED = _("Enter the time")
 DEADLINE_DATE_REQUIRED = _("Enter the date of the deadline for tenders")
 QUESTION_TIME_WITHOUT_DATE = _("Enter the date of the deadline for questions, or clear its time")
 QUESTION_DATE_WITHOUT_TIME = _("Enter the time of the deadline for questions")
-KEY_INVALID = _("Use lower-case letters, numbers and underscores for the key, like social_value")
-ROW_INCOMPLETE = _("Give criterion %(row)s a key, a name, a kind and a weight, or clear it")
+ROW_INCOMPLETE = _("Give criterion %(row)s a name, a kind and a weight, or clear it")
 NO_CRITERIA = _("Give at least one award criterion")
 WEIGHT_INVALID = _("Enter the weight as a number from 0 to 100")
 REASON_REQUIRED = _("Enter a reason")
@@ -37,7 +40,15 @@ UNIT_REQUIRED = _("Choose what the rate is per")
 QUANTITY_INVALID = _("Enter the expected quantity as a number more than 0, like 520")
 
 
-class CallForm(forms.Form):
+def _key_from_name(name: str, row: int, taken: set[str]) -> str:
+    """``Social value`` → ``social_value``; a name of other letters → ``criterion_2``."""
+    key = slugify(name).replace("-", "_")[:30].strip("_")
+    if not KEY_PATTERN.match(key) or key in taken:
+        key = f"criterion_{row + 1}"
+    return key
+
+
+class CallForm(GovukForm):
     """A draft call in one category, with its criteria editor (a fixed number of rows)."""
 
     title = forms.CharField(
@@ -49,6 +60,14 @@ class CallForm(forms.Form):
         max_length=20_000,
         help_text=_("What the supplier must deliver, where, when and for how many people."),
         error_messages=required_error(_("Describe the requirement")),
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    requirement_cy = forms.CharField(
+        label=_("What do you need, in Welsh (optional)"),
+        widget=forms.Textarea,
+        max_length=20_000,
+        required=False,
+        help_text=_("Welsh pages show the English where this is empty."),
     )
     estimated_value = money_field(
         _("Estimated value"), help_text=_("In pounds, for the whole contract.")
@@ -121,6 +140,21 @@ class CallForm(forms.Form):
             "A district such as LS6 is fine."
         ),
     )
+    acceptance_hours = forms.IntegerField(
+        label=_("Hours the winning provider has to accept the placement (optional)"),
+        required=False,
+        min_value=1,
+        max_value=72,
+        help_text=_(
+            "If it declines or does not answer in time, the next-ranked compliant tender is "
+            "offered the placement. Leave empty to make the contract at the award."
+        ),
+        error_messages={
+            "invalid": _("Enter the hours to accept as a whole number from 1 to 72"),
+            "min_value": _("Enter the hours to accept as a whole number from 1 to 72"),
+            "max_value": _("Enter the hours to accept as a whole number from 1 to 72"),
+        },
+    )
     agreed_period_hours = forms.IntegerField(
         label=_("Shorter period agreed with all members, in hours (optional)"),
         required=False,
@@ -169,6 +203,41 @@ class CallForm(forms.Form):
                 initial[f"criterion_{row}_{part}"] = criterion[part]
         return initial
 
+    @classmethod
+    def initial_from_call(cls, call: Any) -> dict[str, Any]:
+        """The form's boxes filled from a draft call, to change it."""
+        deadline = call.deadline.astimezone(LONDON)
+        questions = call.clarification_deadline.astimezone(LONDON)
+        initial: dict[str, Any] = {
+            name: getattr(call, name)
+            for name in (
+                "title",
+                "requirement",
+                "estimated_value",
+                "price_basis",
+                "price_unit",
+                "expected_quantity",
+                "region",
+                "rapid",
+                "service_user_needs",
+                "agreed_period_hours",
+                "acceptance_hours",
+                "title_cy",
+                "requirement_cy",
+            )
+            if hasattr(call, name)
+        }
+        return (
+            initial
+            | cls.initial_criteria(call.criteria)
+            | {
+                "deadline_date": deadline.date(),
+                "deadline_time": deadline.strftime("%H:%M"),
+                "question_date": questions.date(),
+                "question_time": questions.strftime("%H:%M"),
+            }
+        )
+
     def criteria_rows(self) -> list[dict[str, Any]]:
         """The bound fields of each row, for the template."""
         return [
@@ -184,7 +253,7 @@ class CallForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        criteria = []
+        criteria: list[dict[str, Any]] = []
         for row in range(self.rows):
             names = {part: f"criterion_{row}_{part}" for part in ("key", "name", "kind", "weight")}
             if any(name in self.errors for name in names.values()):
@@ -193,15 +262,14 @@ class CallForm(forms.Form):
             texts = {part: str(value or "").strip() for part, value in values.items()}
             if not any(texts.values()):
                 continue
-            if not all(texts.values()):
-                missing = next(
-                    part for part in ("key", "name", "kind", "weight") if not texts[part]
-                )
+            if not all(texts[part] for part in ("name", "kind", "weight")):
+                missing = next(part for part in ("name", "kind", "weight") if not texts[part])
                 self.add_error(names[missing], ROW_INCOMPLETE % {"row": row + 1})
                 continue
+            # The key is the criterion's name for machines (the API, stored scores): people
+            # never see or type it (issue 15). Kept when valid, else made from the name.
             if not KEY_PATTERN.match(texts["key"]):
-                self.add_error(names["key"], KEY_INVALID)
-                continue
+                texts["key"] = _key_from_name(texts["name"], row, {str(c["key"]) for c in criteria})
             criteria.append(
                 {
                     "key": texts["key"],
@@ -211,7 +279,16 @@ class CallForm(forms.Form):
                 }
             )
         if not criteria and not any(name.startswith("criterion_") for name in self.errors):
-            self.add_error("criterion_0_key", NO_CRITERIA)
+            self.add_error("criterion_0_name", NO_CRITERIA)
+        elif criteria and not any(name.startswith("criterion_") for name in self.errors):
+            # The weights' rules are pure: say so in this round, beside every other box's
+            # error, not in a second round after the service refuses (issue 15).
+            try:
+                criteria_parse(criteria)
+            except DomainError as error:
+                self.add_error(
+                    CALL_ERROR_FIELDS.get(error.code or "", "criterion_0_name"), str(error)
+                )
         data["criteria"] = criteria
         if data.get("price_basis") == PriceBasis.UNIT_RATE:
             if not data.get("price_unit"):
@@ -240,6 +317,8 @@ class CallForm(forms.Form):
         return {
             "title": data["title"],
             "requirement": data["requirement"],
+            "title_cy": data.get("title_cy", ""),
+            "requirement_cy": data.get("requirement_cy", ""),
             "estimated_value": data["estimated_value"],
             "region": data["region"],
             "deadline": london_moment(data["deadline_date"], data["deadline_time"]),
@@ -248,6 +327,7 @@ class CallForm(forms.Form):
             "rapid": bool(data["rapid"]),
             "service_user_needs": data["service_user_needs"] if data["rapid"] else "",
             "agreed_period_hours": data["agreed_period_hours"],
+            "acceptance_hours": data.get("acceptance_hours") if data["rapid"] else None,
             # The unit and quantity are revealed under the unit-rate choice: they count only
             # when it is chosen, as the page shows it.
             **self._price_terms(data),
@@ -264,7 +344,7 @@ class CallForm(forms.Form):
         }
 
 
-class PlannedCallForm(forms.Form):
+class PlannedCallForm(GovukForm):
     category = forms.TypedChoiceField(
         label=_("Category"),
         coerce=int,
@@ -293,7 +373,7 @@ class PlannedCallForm(forms.Form):
         field.choices = [("", _("Choose a category")), *categories]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     """Cancelling a call, closing it with no compliant tender, excluding a tender."""
 
     reason = forms.CharField(
@@ -311,11 +391,11 @@ class ReasonForm(forms.Form):
             self.fields["reason"].help_text = hint
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A button with nothing to fill in (publish, open, contract): service errors land here."""
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(GovukForm):
     question = forms.CharField(
         label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -328,7 +408,7 @@ class QuestionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GovukForm):
     answer = forms.CharField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -341,11 +421,12 @@ class AnswerForm(forms.Form):
 CALL_ERROR_FIELDS = {
     "not_anonymised": "service_user_needs",
     "needs_only_for_rapid": "service_user_needs",
+    "acceptance_hours_invalid": "acceptance_hours",
     "rapid_not_light_touch": "rapid",
-    "criteria_invalid": "criterion_0_key",
+    "criteria_invalid": "criterion_0_name",
     "weights": "criterion_0_weight",
     "one_price": "criterion_0_kind",
-    "keys_unique": "criterion_0_key",
+    "keys_unique": "criterion_0_name",
     "social_value_out_of_range": "criterion_0_weight",
     "price_basis_invalid": "expected_quantity",
 }

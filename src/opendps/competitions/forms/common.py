@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from opendps.competitions.criteria import CriterionKind
 from opendps.core.calendar import LONDON
 from opendps.markets.forms import DateField, DateInput
+from opendps.web.forms import MoneyField
 
 TIME_INVALID = _("Enter a real time, for example 17:00 or 5pm")
-MONTH_INVALID = _("Enter a real month and year, for example 9 2027")
 TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?$")
 TWENTY_FOUR_HOUR = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
@@ -94,15 +94,15 @@ class MonthField(DateField):
     """The first day of a month typed as month and year."""
 
     widget = MonthInput
-    default_error_messages = {"invalid": MONTH_INVALID}
+    govuk_kind = "month"  # "<label> must be a real month and year" (web.form_errors)
 
 
 def required_error(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
-def money_field(label: Any, *, required: bool = True, **extra: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label: Any, *, required: bool = True, **extra: Any) -> MoneyField:
+    return MoneyField(
         label=label,
         required=required,
         max_digits=14,

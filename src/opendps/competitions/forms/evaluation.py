@@ -12,6 +12,7 @@ from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.forms.common import (
     SCORE_LABELS,
 )
+from opendps.web.form_errors import GovukForm
 
 CHOOSE_SCORE = _("Choose a score for %(supplier)s against %(criterion)s")
 GIVE_REASON = _("Give the reason for the score of %(supplier)s against %(criterion)s")
@@ -27,7 +28,7 @@ CHOOSE_CONFLICT = _("Say whether you have a conflict of interest")
 CONFLICT_DETAILS = _("Describe the conflict of interest")
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(GovukForm):
     has_conflict = forms.ChoiceField(
         label=_("Do you have a conflict of interest with any of the bidders?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],
@@ -48,7 +49,7 @@ class ConflictForm(forms.Form):
         return data
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(GovukForm):
     """A score (0–4) and a reason for each compliant tender against each scored criterion.
 
     One form for an evaluator's scoresheet and for the moderator's consensus: ``complete``
@@ -141,7 +142,7 @@ class ScoresForm(forms.Form):
         return result
 
 
-class AwardForm(forms.Form):
+class AwardForm(GovukForm):
     voluntary_standstill = forms.BooleanField(
         label=_("Hold a voluntary standstill period before entering into the contract"),
         required=False,

@@ -16,6 +16,8 @@ from opendps.competitions.forms.common import (
 )
 from opendps.competitions.services.tenders import MAX_DOCUMENTS
 from opendps.core.errors import DomainError
+from opendps.web.form_errors import GovukForm
+from opendps.web.forms import MoneyField
 
 TOO_MANY_DOCUMENTS = _("Attach at most %(count)s documents")
 
@@ -40,7 +42,7 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-class TenderForm(forms.Form):
+class TenderForm(GovukForm):
     """A tender: a price, an answer per non-price criterion, notes and documents.
 
     The price is kept as typed: the service reads pounds ("£1,250.00" too) and says what
@@ -66,8 +68,24 @@ class TenderForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
+    keep = forms.TypedMultipleChoiceField(
+        label=_("Documents in your current tender"),
+        help_text=_("Untick a document to leave it out. Files you choose below are added."),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: list[dict[str, Any]],
+        current_documents: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        keep: forms.TypedMultipleChoiceField = self.fields["keep"]  # type: ignore[assignment]
+        keep.choices = [(index, name) for index, name in enumerate(current_documents or [])]
         self.criteria = [c for c in criteria if c["kind"] != CriterionKind.PRICE]
         for criterion in self.criteria:
             self.fields[self.answer_name(criterion["key"])] = forms.CharField(
@@ -99,6 +117,8 @@ class TenderForm(forms.Form):
         """The box a service refusal is about."""
         if error.code == "price_invalid":
             return "price"
+        if error.code == "file_keep":
+            return "keep"
         if error.code.startswith("file_") or error.data.get("count") == MAX_DOCUMENTS:
             return "documents"
         named = error.data.get("criterion")
@@ -108,7 +128,7 @@ class TenderForm(forms.Form):
         return None
 
 
-class StandingOfferForm(forms.Form):
+class StandingOfferForm(GovukForm):
     description = forms.CharField(
         label=_("Service description"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -127,7 +147,16 @@ class StandingOfferForm(forms.Form):
         required=False,
         help_text=_("For example, 40 claimants a month."),
     )
-    price_per_service_user = forms.DecimalField(
+    social_value = forms.CharField(
+        label=_("Social value commitment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20_000,
+        required=False,
+        help_text=_(
+            "Used as your answer on social value when you answer a rapid call in one step."
+        ),
+    )
+    price_per_service_user = MoneyField(
         label=_("Price per service user (optional)"),
         required=False,
         max_digits=10,
@@ -135,7 +164,7 @@ class StandingOfferForm(forms.Form):
         min_value=Decimal("0"),
         error_messages={"invalid": _("Enter the price per service user as a number, like 450")},
     )
-    price_per_hour = forms.DecimalField(
+    price_per_hour = MoneyField(
         label=_("Price per hour (optional)"),
         required=False,
         max_digits=8,

@@ -1,5 +1,6 @@
 """Every change to calls for competition, split by stage of the procedure."""
 
+from opendps.competitions.services.amendments import call_extend_deadline, call_notice_send
 from opendps.competitions.services.calls import (
     call_cancel,
     call_create,
@@ -7,6 +8,8 @@ from opendps.competitions.services.calls import (
     clarification_answer,
     clarification_ask,
 )
+from opendps.competitions.services.documents import call_document_attach
+from opendps.competitions.services.drafts import call_update
 from opendps.competitions.services.evaluation import (
     award_decide,
     award_notice_record,
@@ -21,7 +24,9 @@ from opendps.competitions.services.offers import (
     planned_call_announce,
     planned_call_withdraw,
     standing_offer_save,
+    tender_from_standing_offer,
 )
+from opendps.competitions.services.own_tender import tender_own_read
 from opendps.competitions.services.tenders import (
     call_open,
     tender_submit,
@@ -34,8 +39,12 @@ __all__ = [
     "call_cancel",
     "call_close_no_compliant",
     "call_create",
+    "call_document_attach",
+    "call_extend_deadline",
+    "call_notice_send",
     "call_open",
     "call_publish",
+    "call_update",
     "clarification_answer",
     "clarification_ask",
     "conflict_declare",
@@ -46,6 +55,8 @@ __all__ = [
     "scoresheet_save",
     "standing_offer_save",
     "tender_exclude",
+    "tender_from_standing_offer",
+    "tender_own_read",
     "tender_submit",
     "tender_withdraw",
 ]

@@ -21,6 +21,7 @@ from opendps.competitions.criteria import (
     rank,
     scored_criteria,
 )
+from opendps.competitions.feedback import advantage_text, advantages_data
 from opendps.competitions.models import (
     Award,
     Call,
@@ -52,6 +53,7 @@ from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
 
 NOT_OPENED = _("The tenders have not been opened yet.")
+PLACEMENT_NOT_ACCEPTED = _("No provider has accepted the placement yet.")
 DECLARE_FIRST = _("Declare whether you have a conflict of interest before scoring.")
 CONFLICTED = _("You declared a conflict of interest, so you cannot score this call.")
 ALREADY_DECLARED = _("You have already declared for this call.")
@@ -125,8 +127,12 @@ def _check_scores(
     text the bidder reads in its feedback, so a blank one is refused in those words: only
     what the moderator writes reaches a bidder, never a default.
     """
-    tenders = {str(s.pk) for s in live_submissions(call) if s.excluded_at is None}
+    compliant = [s for s in live_submissions(call) if s.excluded_at is None]
+    tenders = {str(s.pk) for s in compliant}
+    # Messages name the bidder and the criterion in words, never ids or keys (issue 15).
+    suppliers = {str(s.pk): s.supplier.name for s in compliant}
     criteria = scored_criteria(criteria_parse(call.criteria))
+    criterion_names = {c.key: c.name for c in criteria}
     clean: dict[str, dict[str, dict[str, Any]]] = {}
     for submission_id, by_criterion in scores.items():
         if str(submission_id) not in tenders:
@@ -147,7 +153,7 @@ def _check_scores(
     if complete:
         cells = [(sid, c.key) for sid in sorted(tenders) for c in criteria]
         missing = [
-            f"{sid}/{key}"
+            f"{suppliers[sid]}: {criterion_names[key]}"
             for sid, key in cells
             if not clean.get(sid, {}).get(key, {}).get("reason")
         ]
@@ -255,19 +261,6 @@ def _bids(call: Call, tenders: list[OpenedTender], moderation: Moderation) -> li
     ]
 
 
-def _advantages(
-    criteria: list[Any], mine: dict[str, Any] | None, winner: dict[str, Any]
-) -> list[str]:
-    """Where the winning tender scored more points than this one, criterion by criterion."""
-    if mine is None:
-        return []
-    return [
-        f"{c.name}: {winner['points'][c.key]} against {mine['points'][c.key]} points"
-        for c in criteria
-        if Decimal(winner["points"][c.key]) > Decimal(mine["points"][c.key])
-    ]
-
-
 @service_refusals_audited(TenderAttempt.AWARD)
 @transaction.atomic(durable=True)
 def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False) -> Award:
@@ -341,7 +334,12 @@ def award_decide(*, actor: User, call: Call, voluntary_standstill: bool = False)
             else None,
         },
     )
-    if award.standstill_ends_at is None:
+    if call.acceptance_hours:
+        # A rapid call's placement: the contract waits for the provider's acceptance.
+        from opendps.brokerage.services import placement_offer_first
+
+        placement_offer_first(actor=actor, call=call, award=award, now=now)
+    elif award.standstill_ends_at is None:
         _conclude(call, award, now)
     return award
 
@@ -358,10 +356,12 @@ def _feedback_for_all(
     winner = by_submission[award.winner_id]
     terms = terms_of(call)
     names = {c.key: c.name for c in criteria}
+    winner_reasons = moderation.scores.get(str(award.winner_id), {})
     for tender in tenders:
         submission = tender.submission
         mine = by_submission.get(submission.pk)
         reasons = moderation.scores.get(str(submission.pk), {})
+        advantages = advantages_data(criteria, mine, winner, winner_reasons)
         content = {
             "call_title": call.title,
             "bidders": len(tenders),
@@ -398,9 +398,10 @@ def _feedback_for_all(
             "your_value": str(terms.value(tender.price)),
             "winning_value": str(award.contract_value),
             **terms_content(terms),
-            "relative_advantages": _advantages(criteria, mine, winner)
-            if mine and mine is not winner
-            else [],
+            "advantages": advantages,
+            # The same in words (in the awarding person's language), for readers of
+            # feedback stored before ``advantages``; pages and the API re-word ``advantages``.
+            "relative_advantages": [advantage_text(item) for item in advantages],
             "price_formula": PRICE_FORMULA,
             "tie_break": TIE_BREAK_RULE,
             "standstill_ends_at": award.standstill_ends_at.isoformat()
@@ -466,6 +467,12 @@ def contract_conclude(*, actor: User, call: Call) -> Any:
     now = clock.now()
     if award.standstill_ends_at is not None and now <= award.standstill_ends_at:
         raise RuleViolation(STANDSTILL_RUNNING, code="standstill_running")
+    # A challenge raised in standstill (or proceedings issued) holds the contract.
+    from opendps.challenges.holds import contract_hold_check
+
+    contract_hold_check(award)
+    if call.acceptance_hours and not call.placements.filter(accepted_at__isnull=False).exists():  # type: ignore[attr-defined]
+        raise RuleViolation(PLACEMENT_NOT_ACCEPTED, code="placement_not_accepted")
     contract = _conclude(call, award, now)
     audit_record(
         actor=actor,

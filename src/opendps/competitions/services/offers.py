@@ -33,6 +33,7 @@ def standing_offer_save(
     capacity: str = "",
     price_per_service_user: Decimal | None = None,
     price_per_hour: Decimal | None = None,
+    social_value: str = "",
 ) -> StandingOffer:
     member = CategoryMember.objects.select_for_update().select_related("supplier").get(pk=member.pk)
     permissions.require_role(actor, member.supplier, TENDER_ROLES)
@@ -50,6 +51,7 @@ def standing_offer_save(
         "description": description.strip(),
         "delivery_areas": [a.strip() for a in delivery_areas or [] if a.strip()],
         "capacity": capacity.strip(),
+        "social_value": social_value.strip(),
         "price_per_service_user": price_per_service_user,
         "price_per_hour": price_per_hour,
         "updated_at": clock.now(),
@@ -145,3 +147,74 @@ def planned_call_withdraw(*, actor: User, planned: Any, reason: str) -> Any:
         data={"reason": reason.strip()},
     )
     return planned
+
+
+NOT_RAPID = _("Only a rapid call can be answered in one step from a standing offer.")
+NO_STANDING_OFFER = _("Your organisation has no standing offer in this category.")
+NO_RATE = _("Your standing offer has no price that fits this call: enter a price.")
+NOT_AN_IMPROVEMENT = _(
+    "A price from your standing offer can only be improved: enter at most %(rate)s."
+)
+
+
+def standing_offer_rate(call: Any, offer: StandingOffer) -> Decimal | None:
+    """The rate card's price for a call: per hour first for a rapid call (care priced per
+    hour), per service user first otherwise."""
+    prices = (
+        [offer.price_per_hour, offer.price_per_service_user]
+        if call.rapid
+        else [offer.price_per_service_user, offer.price_per_hour]
+    )
+    return next((p for p in prices if p is not None), None)
+
+
+def tender_from_standing_offer(
+    *,
+    actor: User,
+    call: Any,
+    supplier: Any,
+    price: Decimal | None = None,
+    answers: dict[str, str] | None = None,
+) -> Any:
+    """Answer a rapid call in one step: the standing offer's rate and answers, confirmed,
+    or with a lower price and better answers. The tender is sealed, received and signed for
+    exactly like any other (``tender_submit``), so it competes on the same terms."""
+    from opendps.competitions.criteria import CriterionKind
+    from opendps.competitions.models import Call
+    from opendps.competitions.services.tenders import tender_submit
+
+    call = Call.objects.get(pk=call if isinstance(call, int) else call.pk)
+    permissions.require_role(actor, supplier, TENDER_ROLES)
+    if not call.rapid:
+        raise RuleViolation(NOT_RAPID, code="not_rapid")
+    offer = StandingOffer.objects.filter(
+        supplier=supplier, category_id=call.category_id, member__removed_at__isnull=True
+    ).first()
+    if offer is None:
+        raise RuleViolation(NO_STANDING_OFFER, code="no_standing_offer")
+    rate = standing_offer_rate(call, offer)
+    if price is None:
+        if rate is None:
+            raise RuleViolation(NO_RATE, code="no_rate")
+        price = rate
+    elif rate is not None and price > rate:
+        raise RuleViolation(NOT_AN_IMPROVEMENT, code="not_an_improvement", rate=f"£{rate:,.2f}")
+    standing = {
+        CriterionKind.QUALITY: offer.description,
+        CriterionKind.SOCIAL_VALUE: offer.social_value,
+    }
+    given = {k: v for k, v in (answers or {}).items() if str(v).strip()}
+    final = {
+        c["key"]: given.get(c["key"]) or standing.get(c["kind"], "")
+        for c in call.criteria
+        if c["kind"] != CriterionKind.PRICE
+    }
+    return tender_submit(
+        actor=actor,
+        call=call,
+        supplier=supplier,
+        price=price,
+        answers=final,
+        notes=str(_("Answered from the standing offer saved on %(date)s."))
+        % {"date": offer.updated_at.date().isoformat()},
+    )

@@ -11,8 +11,9 @@ deadline by the server clock (two different officers where the market requires i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -32,11 +33,13 @@ from opendps.competitions.services.common import (
     lock_call,
     submission_exclude_locked,
 )
+from opendps.competitions.services.own_tender import tender_own_documents
 from opendps.competitions.services.refusals import TenderAttempt, service_refusals_audited
 from opendps.core import clock, sealing
 from opendps.core.audit import audit_record
 from opendps.core.errors import Conflict, DomainError, NotPermitted, RuleViolation
 from opendps.core.events import AuditEventType
+from opendps.core.money import parse_money
 from opendps.membership.models import CategoryMember
 from opendps.membership.status import active_members_q
 from opendps.membership.uploads import upload_check
@@ -82,8 +85,8 @@ def _ms(moment: Any) -> Any:
 
 def _clean_payload(call: Call, price: Any, answers: dict[str, str], notes: str) -> dict[str, Any]:
     try:
-        amount = Decimal(str(price).strip().lstrip("£").replace(",", ""))
-    except InvalidOperation:
+        amount = parse_money(price)  # the one money parser (issue 15)
+    except ValueError:
         raise RuleViolation(PRICE_INVALID, code="price_invalid") from None
     if (
         not amount.is_finite()
@@ -138,8 +141,12 @@ def tender_submit(
     answers: dict[str, str],
     notes: str = "",
     files: list[UploadedFile] | None = None,
+    keep_documents: Iterable[int] = (),
 ) -> TenderSubmission:
     """Seal and store a tender; returns the submission with its signed receipt.
+
+    ``keep_documents`` (indices) carries documents of the supplier's current tender into
+    this one, sealed again: a changed tender keeps its documents unless replaced.
 
     A later submission replaces the earlier one (the last counts). After the deadline by the
     server clock — even by a millisecond — the tender is refused and the attempt audited.
@@ -149,6 +156,7 @@ def tender_submit(
     """
     call = _call_for_tender(call)
     try:
+        kept = tender_own_documents(actor=actor, call=call, supplier=supplier, keep=keep_documents)
         sealed = _check_and_seal(
             actor=actor,
             call=call,
@@ -156,7 +164,7 @@ def tender_submit(
             price=price,
             answers=answers,
             notes=notes,
-            files=files or [],
+            files=[*kept, *(files or [])],
         )
         return _store(actor=actor, call=call, supplier=supplier, sealed=sealed)
     except DomainError as error:

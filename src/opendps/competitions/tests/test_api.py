@@ -526,11 +526,20 @@ def test_a_deadline_shorter_than_ten_days_is_refused_at_publication(
     people, api_client_for, after_first_period
 ):
     client = api_client_for(people.buyer)
-    created = client.post(
+    # A draft is refused outright: it could never be published (issue 15).
+    refused_draft = client.post(
         "/api/v1/competitions",
         call_payload(after_first_period, deadline=(clock.now() + timedelta(days=5)).isoformat()),
+    )
+    assert refused_draft.status_code == 422
+    assert not Call.objects.exists()
+    created = client.post(
+        "/api/v1/competitions",
+        call_payload(after_first_period, deadline=(clock.now() + timedelta(days=12)).isoformat()),
     ).json()
-    response = client.post(f"/api/v1/competitions/{created['id']}/publish")
+    # Five days later the same deadline is less than ten days from the invitation.
+    with time_machine.travel(clock.now() + timedelta(days=5), tick=False):
+        response = client.post(f"/api/v1/competitions/{created['id']}/publish")
     assert response.status_code == 422
     assert response.json()["detail"].startswith("The deadline for tenders must be no earlier than ")
     assert Call.objects.get().published_at is None
@@ -607,7 +616,7 @@ def test_question_list_per_role_never_says_who_asked(people, api_client_for, rol
     if role == "other_buyer":
         return refused(response, 404, CALL_NOT_FOUND)
     assert response.status_code == 200
-    items = response.json()
+    items = response.json()["items"]
     expected = [("Can sessions be online?", "Yes, up to half of them.")]
     if role in AUTHORITY_PEOPLE:
         expected.append(("Is there a TUPE transfer?", ""))
@@ -935,7 +944,7 @@ def test_an_uninvited_supplier_cannot_see_or_tender(people, api_client_for, call
         404,
         CALL_NOT_FOUND,
     )
-    assert client.get("/api/v1/competitions").json() == {"items": [], "count": 0}
+    assert client.get("/api/v1/competitions").json()["items"] == []
     assert nothing_tendered()
 
 
@@ -957,7 +966,7 @@ def test_tender_list_before_opening_per_role(people, api_client_for, role, tende
     assert response.status_code == 200
     supplier = people.supplier_a if role in SUPPLIER_A else people.supplier_b
     own = TenderSubmission.objects.filter(supplier=supplier).order_by("-received_at", "-pk")
-    items = response.json()
+    items = response.json()["items"]
     assert [item["submission_id"] for item in items] == [s.pk for s in own]
     assert {item["supplier_id"] for item in items} == {supplier.pk}
     assert [item["state"] for item in items] == (
@@ -976,7 +985,7 @@ def test_tender_list_after_opening_per_role(people, api_client_for, role, opened
     if role == "other_buyer":
         return refused(response, 404, CALL_NOT_FOUND)
     assert response.status_code == 200
-    items = response.json()
+    items = response.json()["items"]
     if role in AUTHORITY_PEOPLE:
         assert [(i["supplier_name"], Decimal(i["price"])) for i in items] == [
             ("Alpha Support CIC", Decimal("4000")),
@@ -1041,7 +1050,7 @@ def test_withdraw_then_tender_again_and_not_after_the_deadline(people, api_clien
     assert client.post(base, tender_payload(call)).status_code == 201
     assert client.post(f"{base}/withdraw").status_code == 200
     assert client.post(base, tender_payload(call, price="3000")).status_code == 201
-    states = [item["state"] for item in client.get(base).json()]
+    states = [item["state"] for item in client.get(base).json()["items"]]
     assert states == ["live", "withdrawn"]
     with time_machine.travel(call.deadline, tick=False):
         refused(client.post(f"{base}/withdraw"), 422, DEADLINE_PASSED)
@@ -1119,7 +1128,7 @@ def test_dual_opening_needs_a_second_officer(people, api_client_for):
         second = api_client_for(people.commissioner).post(f"/api/v1/competitions/{call.pk}/open")
         assert second.status_code == 200
         assert second.json()["opened"] is True
-        assert len(buyer.get(f"/api/v1/competitions/{call.pk}/tenders").json()) == 1
+        assert len(buyer.get(f"/api/v1/competitions/{call.pk}/tenders").json()["items"]) == 1
         refused(
             buyer.post(f"/api/v1/competitions/{call.pk}/open"),
             409,
@@ -1292,7 +1301,7 @@ def test_scores_seen_per_role(people, api_client_for, role, scored):
     if role not in AUTHORITY_PEOPLE:
         return refused(response, 404, CALL_NOT_FOUND)
     assert response.status_code == 200
-    names = [item["evaluator_name"] for item in response.json()]
+    names = [item["evaluator_name"] for item in response.json()["items"]]
     expected = [e.split("@")[0].title() for e in SCORES_SEEN_EXPECTED[role]]
     assert names == expected
 
@@ -1304,14 +1313,14 @@ def test_an_evaluator_sees_others_scores_only_after_submitting_its_own(
     services.conflict_declare(actor=second, call=scored, has_conflict=False)
     client = api_client_for(second)
     path = f"/api/v1/competitions/{scored.pk}/scores"
-    assert client.get(path).json() == []
+    assert client.get(path).json()["items"] == []
     scores = scores_for(scored, {people.supplier_a: 1, people.supplier_b: 1})
     assert client.post(path, {"scores": scores}).status_code == 200  # a draft
-    seen = client.get(path).json()
+    seen = client.get(path).json()["items"]
     assert [item["evaluator_id"] for item in seen] == [second.pk]
     assert "Alpha Support CIC scored 2" not in json.dumps(seen)  # the first evaluator's reason
     assert client.post(path, {"scores": scores, "submit": True}).status_code == 200
-    seen = client.get(path).json()
+    seen = client.get(path).json()["items"]
     assert {item["evaluator_id"] for item in seen} == {second.pk, people.evaluator.pk}
     first = next(item for item in seen if item["evaluator_id"] == people.evaluator.pk)
     assert first["scores"] == scores_for(scored, {people.supplier_a: 2, people.supplier_b: 4})
@@ -1371,7 +1380,7 @@ def test_moderation_refuses_a_blank_consensus_reason_and_copies_no_notes(
         ),
         422,
         "Give each consensus score a reason: the bidder reads it in its feedback "
-        f"(missing: {alpha.pk}/quality).",
+        "(missing: Alpha Support CIC: Quality of the proposed service).",
     )
     assert not Moderation.objects.exists()
     assert not AuditEvent.objects.filter(event_type=AuditEventType.MODERATION_RECORDED).exists()
@@ -1587,14 +1596,23 @@ def test_feedback_per_role(people, api_client_for, role, awarded):
     quality = body["criteria"][0]
     assert quality["key"] == "quality"
     assert quality["reason"] == f"{name} scored {2 if rank == 2 else 4} on quality"
-    # A bidder reads its own reasons, never another bidder's.
-    other = "Beta Care Ltd" if rank == 2 else "Alpha Support CIC"
-    assert other not in response.content.decode()
+    # The winner never reads a losing bidder's name or reasons; a losing bidder reads the
+    # winning tender's advantages in the evaluators' words, and who won once it is published.
+    if rank == 1:
+        assert "Alpha Support CIC" not in response.content.decode()
+        assert body["relative_advantages"] == []
     if rank == 2:
-        assert (
-            "Quality of the proposed service: 60.00 against 30.00 points"
-            in body["relative_advantages"]
+        assert body["relative_advantages"][0].startswith(
+            "Quality of the proposed service: the winning tender was scored Excellent (4) "
+            "against your Acceptable (2), earning 60.00 points to your 30.00."
         )
+        assert (
+            "The evaluators' reason: Beta Care Ltd scored 4 on quality"
+            in (body["relative_advantages"][0])
+        )
+    award = Award.objects.get(call_id=body["call_id"])
+    published = award.award_notice_published_at is not None
+    assert body["winning_supplier"] == ("Beta Care Ltd" if published else None)
 
 
 def test_a_supplier_never_sees_another_suppliers_things_by_guessing_ids(
@@ -1905,12 +1923,12 @@ def test_call_journey_from_draft_to_feedback_and_contract(
 
         asked = alpha.post(f"{base}/questions", {"question": "Can sessions be online?"})
         assert asked.status_code == 201
-        assert beta.get(f"{base}/questions").json() == []  # not answered yet
+        assert beta.get(f"{base}/questions").json()["items"] == []  # not answered yet
         answered = buyer.post(
             f"{base}/questions/{asked.json()['id']}/answer", {"answer": "Yes, half of them."}
         )
         assert answered.status_code == 200
-        [shared] = beta.get(f"{base}/questions").json()
+        [shared] = beta.get(f"{base}/questions").json()["items"]
         assert (shared["question"], shared["answer"]) == (
             "Can sessions be online?",
             "Yes, half of them.",
@@ -1932,7 +1950,7 @@ def test_call_journey_from_draft_to_feedback_and_contract(
             },
         )
         assert beta_receipt.status_code == 201
-        assert [r["state"] for r in alpha.get(f"{base}/tenders").json()] == [
+        assert [r["state"] for r in alpha.get(f"{base}/tenders").json()["items"]] == [
             "live",
             "superseded",
         ]
@@ -1946,7 +1964,7 @@ def test_call_journey_from_draft_to_feedback_and_contract(
         opened = buyer.post(f"{base}/open")
         assert opened.status_code == 200
         assert opened.json()["status"] == "evaluation"
-        tenders = buyer.get(f"{base}/tenders").json()
+        tenders = buyer.get(f"{base}/tenders").json()["items"]
         assert [(t["supplier_name"], Decimal(t["price"])) for t in tenders] == [
             ("Alpha Support CIC", Decimal("4000")),
             ("Beta Care Ltd", Decimal("5000")),
@@ -1966,7 +1984,7 @@ def test_call_journey_from_draft_to_feedback_and_contract(
         }
         sheet = evaluator.post(f"{base}/scores", {"scores": scores, "submit": True})
         assert sheet.status_code == 200
-        assert [s["evaluator_id"] for s in evaluator.get(f"{base}/scores").json()] == [
+        assert [s["evaluator_id"] for s in evaluator.get(f"{base}/scores").json()["items"]] == [
             people.evaluator.pk
         ]
         moderated = api_client_for(people.commissioner).post(

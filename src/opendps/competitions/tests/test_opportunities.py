@@ -100,7 +100,7 @@ def test_the_category_filter_lists_the_categories_with_open_calls(calls, market)
     body = page()
     assert f'<option value="{category.pk}"' in body
     assert "Home care in Leeds" in page(category=str(category.pk))
-    assert "Select a valid choice" in page(category=str(category.pk + 999))
+    assert "Select one of the options for: Category" in page(category=str(category.pk + 999))
 
 
 def test_filters_that_match_nothing_say_so(calls):

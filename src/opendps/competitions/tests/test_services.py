@@ -424,7 +424,7 @@ def test_moderation_refuses_a_consensus_score_without_its_own_reason(people, ope
     assert refused.value.code == "reason_missing"
     assert str(refused.value) == (
         "Give each consensus score a reason: the bidder reads it in its feedback "
-        f"(missing: {sid}/quality)."
+        "(missing: Alpha Support CIC: Quality of the proposed service)."
     )
     assert not Moderation.objects.exists()
     assert not AuditEvent.objects.filter(event_type=AuditEventType.MODERATION_RECORDED).exists()
@@ -440,11 +440,15 @@ def test_best_value_tender_wins_and_every_bidder_gets_feedback(people, open_call
     feedback_a = Feedback.objects.get(supplier=people.supplier_a).content
     assert feedback_a["rank"] == 2 and feedback_a["won"] is False
     assert feedback_a["winner_total"] == "94.00" and feedback_a["your_total"] == "65.00"
-    assert (
-        "Quality of the proposed service: 60.00 against 30.00 points"
-        in feedback_a["relative_advantages"]
+    # The winner's advantages, in words, with the moderated reason for its score.
+    assert feedback_a["relative_advantages"][0] == (
+        "Quality of the proposed service: the winning tender was scored Excellent (4) against "
+        "your Acceptable (2), earning 60.00 points to your 30.00. The evaluators' reason: "
+        "Beta Care Ltd scored 4"
     )
+    assert feedback_a["advantages"][0]["winner_reason"] == "Beta Care Ltd scored 4"
     assert feedback_a["criteria"][0]["reason"] == "Alpha Support CIC scored 2"
+    assert Feedback.objects.get(supplier=people.supplier_b).content["advantages"] == []
     assert Feedback.objects.get(supplier=people.supplier_b).content["rank"] == 1
     assert {m["Subject"] for m in mailbox.to("admin@alpha.test")} >= {
         f"Outcome and feedback: {open_call.title}"
@@ -700,3 +704,29 @@ def test_standing_offers_are_seen_by_the_buyer_and_members_only(people, members)
         services.standing_offer_save(
             actor=people.supplier_b_admin, member=member, description="x", price_per_hour=Decimal(1)
         )
+
+
+def test_feedback_names_the_winner_once_the_award_notice_is_published(people, open_call):
+    """PCR 2015: the award notice follows the decision; until it is published a losing
+    bidder learns how it compared, then also who won. Advantages read in the reader's
+    language from the stored facts."""
+    from django.utils import translation
+
+    from opendps.competitions.feedback import advantages_text
+    from opendps.competitions.schemas import FeedbackOut
+    from opendps.competitions.selectors import feedback_winner_name
+
+    tender(people, open_call, price="4000")
+    tender(people, open_call, supplier=people.supplier_b, price="5000")
+    award = evaluate_and_award(people, open_call, {people.supplier_a: 2, people.supplier_b: 4})
+    feedback = Feedback.objects.get(supplier=people.supplier_a)
+    assert award.award_notice_published_at is None
+    assert feedback_winner_name(feedback) is None
+    assert FeedbackOut.build(feedback).winning_supplier is None
+    services.award_notice_record(actor=people.buyer, award=award, reference="2027/S 000-012345")
+    assert feedback_winner_name(feedback) == "Beta Care Ltd"
+    assert FeedbackOut.build(feedback).winning_supplier == "Beta Care Ltd"
+    with translation.override("cy"):
+        assert advantages_text(feedback.content)  # worded when read, whatever the language
+    legacy = {"relative_advantages": ["Quality: 60.00 against 30.00 points"]}
+    assert advantages_text(legacy) == ["Quality: 60.00 against 30.00 points"]

@@ -5,6 +5,7 @@ pages, from a new call to the contract."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, timedelta
@@ -432,10 +433,13 @@ def test_rapid_call_defaults_and_anonymised_needs(people, market):
     [
         ({"criterion_0_weight": "50"}, "must add up to 100", "criterion_0_weight"),
         ({"criterion_2_kind": "quality"}, "exactly one price criterion", "criterion_0_kind"),
-        ({"criterion_1_key": "Social Value"}, "lower-case letters", "criterion_1_key"),
-        ({"criterion_1_name": ""}, "Give criterion 2 a key", "criterion_1_name"),
+        ({"criterion_1_name": ""}, "Give criterion 2 a name", "criterion_1_name"),
         ({"deadline_time": "25:00"}, "Enter a real time", "deadline_time"),
-        ({"deadline_date_day": "31", "deadline_date_month": "2"}, "Enter a real date", None),
+        (
+            {"deadline_date_day": "31", "deadline_date_month": "2"},
+            "Deadline for tenders must be a real date",
+            None,
+        ),
         ({"estimated_value": "lots"}, "Enter the amount in pounds", "estimated_value"),
         ({"title": ""}, "Enter a title", "title"),
     ],
@@ -474,9 +478,12 @@ def test_question_deadline_after_the_tender_deadline_is_refused(people, market):
 
 
 def test_publishing_too_soon_is_refused_on_the_page(people, market):
-    call = make_call(people, market, publish=False, deadline=clock.now() + timedelta(days=3))
-    response = client_for(people.buyer).post(f"/calls/{call.pk}/publish")
-    assert "The deadline for tenders must be no earlier" in text_of(response)
+    """A draft saved with a lawful deadline that is no longer lawful when published: the
+    minimum runs from the invitation."""
+    call = make_call(people, market, publish=False, deadline=clock.now() + timedelta(days=12))
+    with time_machine.travel(clock.now() + timedelta(days=5), tick=True):
+        response = client_for(people.buyer).post(f"/calls/{call.pk}/publish")
+        assert "The deadline for tenders must be no earlier" in text_of(response)
     call.refresh_from_db()
     assert call.published_at is None
 
@@ -956,8 +963,17 @@ def test_moderation_starts_from_the_average_then_award_ranks_and_feeds_back(
     alpha_page = text_of(client_for(people.supplier_a_admin).get(f"/calls/{opened.pk}/feedback"))
     assert "Your tender ranked 2 of 2." in alpha_page
     assert "Consensus: Alpha Support CIC quality" in alpha_page
-    assert "Consensus: Beta Care Ltd" not in alpha_page  # not the winner's reasons
+    # The winning tender's advantages in the moderated reasons' words (issue 15), only
+    # where it did better; the winner is named once the award notice is published.
     assert "Where the winning tender did better" in alpha_page
+    assert (
+        "Quality of the proposed service: the winning tender was scored Excellent (4) against "
+        "your Acceptable (2), earning 60.00 points to your 30.00. The evaluators' reason: "
+        "Consensus: Beta Care Ltd quality" in html.unescape(alpha_page)
+    )
+    assert "Price: the winning tender's price was lower (£5,000 against your £87,654.32)" in (
+        html.unescape(alpha_page)
+    )
     assert "lowest compliant price" in alpha_page and "earlier tender" in alpha_page
     assert "Standstill period ends" in alpha_page
     beta_page = text_of(client_for(people.supplier_b_admin).get(f"/calls/{opened.pk}/feedback"))

@@ -13,13 +13,20 @@ the URLconf keeps saying ``views.call_detail``. No module is named after a view 
 (``tenders``, ``evaluation``, ``award``): the view would hide the module on the package.
 """
 
-from opendps.competitions.views.awards import award, contract_conclude, feedback
+from opendps.competitions.views.amendments import (
+    call_deadline_change,
+    call_document,
+    call_documents,
+    call_notice,
+)
+from opendps.competitions.views.awards import award, award_confirm, contract_conclude, feedback
 from opendps.competitions.views.calls import (
     buyer_calls,
     call_cancel,
     call_close,
     call_create,
     call_detail,
+    call_edit,
     call_open,
     call_publish,
     planned_call_announce,
@@ -59,16 +66,23 @@ from opendps.competitions.views.tendering import (
     tender_submit,
     tender_withdraw,
 )
+from opendps.competitions.views.verification import receipt_verify
 
 __all__ = [
     "STATUS_TAG_CLASSES",
     "award",
+    "award_confirm",
     "award_list",
     "buyer_calls",
     "call_cancel",
     "call_close",
     "call_create",
+    "call_deadline_change",
     "call_detail",
+    "call_document",
+    "call_documents",
+    "call_edit",
+    "call_notice",
     "call_open",
     "call_publish",
     "contract_conclude",
@@ -87,6 +101,7 @@ __all__ = [
     "question_ask",
     "receipt",
     "receipt_download",
+    "receipt_verify",
     "receipts",
     "standing_offer_edit",
     "standing_offers",

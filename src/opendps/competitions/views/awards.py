@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +16,10 @@ from opendps.accounts import permissions
 from opendps.accounts.models import Organisation
 from opendps.competitions import selectors, services
 from opendps.competitions.criteria import PRICE_FORMULA, TIE_BREAK_RULE, CriterionKind
+from opendps.competitions.feedback import advantages_text
 from opendps.competitions.forms import KIND_LABELS, SCORE_LABELS, AwardForm, ConfirmForm
 from opendps.competitions.models import Award, Call
+from opendps.competitions.preview import award_preview
 from opendps.competitions.pricing import terms_from
 from opendps.competitions.services.common import BUY_ROLES
 from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
@@ -86,6 +87,11 @@ def _award_page(request: HttpRequest, call: Call, form: Any = None) -> HttpRespo
     if context["award"] is None and recorded is not None:
         names = _names(selectors.tender_list_opened(request.user, call_id=call.pk))
         consensus = _sheet_rows(call, recorded.scores, names)
+    preview = (
+        award_preview(request.user, call=call)
+        if context["award"] is None and recorded is not None
+        else None
+    )
     if form is None and context["award"] is None:
         form = AwardForm()
     return render(
@@ -98,6 +104,7 @@ def _award_page(request: HttpRequest, call: Call, form: Any = None) -> HttpRespo
             "criteria": call.criteria,
             "moderated": recorded is not None,
             "consensus": consensus,
+            "preview": preview,
             "award_form": form if isinstance(form, AwardForm) else AwardForm(),
             "form": form if form is not None and form.is_bound else None,
             "mandatory_standstill": mandatory,
@@ -136,6 +143,33 @@ def award(request: AuthedRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+@refusals_audited(TenderAttempt.AWARD)
+def award_confirm(request: AuthedRequest, call_id: int) -> HttpResponse:
+    """The last step before the irreversible award: the winner, its points and the
+    standstill chosen on the preview, with one button that awards."""
+    call = _authority_call(request, call_id, BUY_ROLES)
+    if selectors.award_for_call(request.user, call=call) is not None:
+        return redirect("competitions:award", call.pk)
+    preview = award_preview(request.user, call=call)
+    if not preview:
+        return redirect("competitions:award", call.pk)
+    form = AwardForm(request.GET)
+    voluntary = form.is_valid() and bool(form.cleaned_data["voluntary_standstill"])
+    return render(
+        request,
+        "competitions/award_confirm.html",
+        {
+            "title": _("Confirm the award of %(title)s") % {"title": call.title},
+            "call": call,
+            "winner": preview[0],
+            "others": len(preview) - 1,
+            "voluntary_standstill": voluntary,
+        },
+    )
+
+
+@login_required
 @require_POST
 def contract_conclude(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
@@ -165,7 +199,6 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
     )
     content = record.content
     rows = []
-    advantages = []
     for criterion in content["criteria"]:
         score = criterion.get("your_score")
         rows.append(
@@ -175,9 +208,6 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
                 "score_text": str(SCORE_LABELS[score]) if score is not None else "",
             }
         )
-        mine, theirs = criterion.get("your_points"), criterion.get("winner_points")
-        if not content["won"] and mine is not None and Decimal(theirs) > Decimal(mine):
-            advantages.append({"name": criterion["name"], "winner": theirs, "yours": mine})
     standstill = content.get("standstill_ends_at")
     return render(
         request,
@@ -188,7 +218,8 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
             "feedback": content,
             "terms": terms_from(content),
             "rows": rows,
-            "advantages": advantages,
+            "advantages": [] if content["won"] else advantages_text(content),
+            "winner_name": selectors.feedback_winner_name(record),
             "standstill_ends_at": datetime.fromisoformat(standstill) if standstill else None,
         },
     )

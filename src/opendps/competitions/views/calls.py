@@ -32,13 +32,14 @@ from opendps.competitions.forms import (
 )
 from opendps.competitions.models import Call, PlannedCall
 from opendps.competitions.pricing import PriceBasis, PriceUnit
-from opendps.competitions.services.calls import default_criteria
+from opendps.competitions.services.calls import default_criteria, social_value_minimum
 from opendps.competitions.services.common import (
     BUY_ROLES,
     EVALUATE_ROLES,
     MODERATE_ROLES,
     OPEN_ROLES,
 )
+from opendps.competitions.services.drafts import NOT_A_DRAFT
 from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.awards import _award_context
@@ -55,12 +56,13 @@ from opendps.competitions.views.common import (
     time_left,
 )
 from opendps.core import clock
-from opendps.core.errors import NotFound, NotPermitted
+from opendps.core.errors import Conflict, NotFound, NotPermitted
 from opendps.markets import selectors as market_selectors
 from opendps.markets.models import Category, MarketStatus
 from opendps.membership import selectors as membership_selectors
 from opendps.regimes import get_regime
 from opendps.web.forms import call_service
+from opendps.web.jinja import localised_text
 from opendps.web.organisation import AuthedRequest, current_organisation
 
 NOT_CALLABLE = gettext_lazy(
@@ -206,7 +208,9 @@ def call_create(request: AuthedRequest) -> HttpResponse:
         raise NotPermitted(NOT_CALLABLE)
     market = category.market
     rapid_defaults = market.light_touch and request.GET.get("rapid") == "1"
-    initial = CallForm.initial_criteria(default_criteria(rapid=rapid_defaults))
+    initial = CallForm.initial_criteria(
+        default_criteria(rapid=rapid_defaults, social_value_minimum=social_value_minimum(market))
+    )
     if rapid_defaults:  # a care package for one person is priced per hour
         initial |= {"price_basis": PriceBasis.UNIT_RATE, "price_unit": PriceUnit.HOUR}
     form = CallForm(_posted(request), initial=initial | {"rapid": rapid_defaults})
@@ -221,14 +225,29 @@ def call_create(request: AuthedRequest) -> HttpResponse:
         if call is not None:
             messages.success(request, _("Draft call created. Check it, then publish it."))
             return redirect("competitions:call-detail", call.pk)
+    return _call_form_page(request, category, form, rapid_defaults=rapid_defaults)
+
+
+def _call_form_page(
+    request: HttpRequest,
+    category: Category,
+    form: CallForm,
+    *,
+    rapid_defaults: bool = False,
+    editing: Call | None = None,
+) -> HttpResponse:
+    """The call form, for a new draft or for changing one (``editing``)."""
+    market = category.market
     regime = get_regime(market.regime, market.validity_starts_at)
     sub_central = not market.authority.is_central_government
     offers = selectors.standing_offers_in_category(request.user, category_id=category.pk)
+    now = clock.now()
     return render(
         request,
         "competitions/create.html",
         {
-            "title": _("Make a call for competition"),
+            "title": _("Change the draft call") if editing else _("Make a call for competition"),
+            "editing": editing,
             "form": form,
             "category": category,
             "market": market,
@@ -237,14 +256,38 @@ def call_create(request: AuthedRequest) -> HttpResponse:
             "rapid_defaults": rapid_defaults,
             "offers_agreed_period": regime.sub_central_agreed_period_allowed and sub_central,
             "earliest_deadline": regime.tender_deadline_min(
-                clock.now(), authority_is_sub_central=sub_central
+                now, authority_is_sub_central=sub_central
             ),
+            # The real minimum for a rapid call, named in the hint (issue 15).
+            "earliest_rapid_deadline": regime.tender_deadline_min(now, light_touch=True)
+            if market.light_touch
+            else None,
             "past_performance_url": reverse("insights:past-performance", args=[category.pk]),
             "price_formula": PRICE_FORMULA,
             "tie_break": TIE_BREAK_RULE,
             "score_labels": list(SCORE_LABELS.values()),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request: AuthedRequest, call_id: int) -> HttpResponse:
+    """Change a draft call: the same form and checks as drafting it."""
+    call = _authority_call(request, call_id, BUY_ROLES)
+    if call.status != CallStatus.DRAFT:  # type: ignore[attr-defined]
+        raise Conflict(NOT_A_DRAFT)
+    form = CallForm(_posted(request), initial=CallForm.initial_from_call(call))
+    if request.method == "POST" and form.is_valid():
+        changed = call_service(
+            form,
+            lambda: services.call_update(actor=request.user, call=call, **form.call_fields()),
+            call_error_field,
+        )
+        if changed is not None:
+            messages.success(request, _("The draft call is saved. Check it, then publish it."))
+            return redirect("competitions:call-detail", call.pk)
+    return _call_form_page(request, call.category, form, editing=call)
 
 
 # --- a call's page: the buyer's view and the supplier's view ----------------------------------
@@ -283,6 +326,9 @@ def _buyer_detail(
             "invited": call.invitations.count(),
             "tenders_received": selectors.tender_count_live(request.user, call=call),
             "clarifications": clarifications,
+            "amendments": list(selectors.amendment_list(request.user, call=call)),
+            "documents": selectors.call_document_list(request.user, call=call),
+            "can_add_documents": can_buy and status in {CallStatus.DRAFT, CallStatus.OPEN},
             "answer_forms": answer_forms,
             "can_buy": can_buy,
             "can_open": permissions.has_role(request.user, call.buyer_id, OPEN_ROLES),
@@ -295,8 +341,19 @@ def _buyer_detail(
             "conflicted": declaration is not None and declaration.has_conflict,
             "form": form,
             **_award_context(request, call),
+            **_brokerage_context(call),
         },
     )
+
+
+def _brokerage_context(call: Call) -> dict[str, Any]:
+    """Members' capacity (informs the buyer; never who is invited) and placements."""
+    from opendps.brokerage import selectors as brokerage_selectors
+
+    return {
+        "capacity_rows": brokerage_selectors.call_capacity(call),
+        "placements": brokerage_selectors.placements_for_call(call),
+    }
 
 
 def _supplier_detail(
@@ -321,7 +378,7 @@ def _supplier_detail(
         request,
         "competitions/detail_supplier.html",
         {
-            "title": call.title,
+            "title": localised_text(call, "title"),
             "call": call,
             "status": status_tag(status),
             "is_open": status == CallStatus.OPEN,
@@ -335,6 +392,8 @@ def _supplier_detail(
                 if c.answered_at is None and supplier is not None and c.asked_by_id == supplier.pk
             ],
             "can_ask": can_ask,
+            "amendments": list(selectors.amendment_list(request.user, call=call)),
+            "documents": selectors.call_document_list(request.user, call=call),
             "question_form": question_form or QuestionForm(),
             "form": question_form,
             "live": selectors.receipt_live_for_supplier(request.user, call=call),
@@ -442,13 +501,21 @@ def _reasoned_action(
 @require_http_methods(["GET", "POST"])
 def call_cancel(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = _authority_call(request, call_id, BUY_ROLES)
+    # A draft invited nobody: nobody is told, and the page says so (issue 15).
+    draft = call.published_at is None
     page = ReasonPage(
         title=_("Cancel %(title)s") % {"title": call.title},
-        intro=_("Cancelling ends the call without an award. Any tenders stay sealed."),
+        intro=_("Cancelling ends the draft. It was never published, so no supplier was invited.")
+        if draft
+        else _("Cancelling ends the call without an award. Any tenders stay sealed."),
         button=_("Cancel the call"),
         label=_("Why are you cancelling the call?"),
-        hint=_("Every invited supplier is sent this reason."),
-        done=_("The call is cancelled and the suppliers have been told."),
+        hint=_("Kept with the call's record.")
+        if draft
+        else _("Every invited supplier is sent this reason."),
+        done=_("The draft call is cancelled. No supplier was invited, so nobody was told.")
+        if draft
+        else _("The call is cancelled and the suppliers have been told."),
         done_url=reverse("competitions:call-detail", args=[call.pk]),
     )
     return _reasoned_action(

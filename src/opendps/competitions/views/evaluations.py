@@ -246,6 +246,7 @@ def evaluation(request: AuthedRequest, call_id: int) -> HttpResponse:
             ],
             "criteria": criteria_rows(call),
             "tender_count": len(compliant),
+            "bidders": selectors.bidder_names(request.user, call=call) if conflict_form else [],
         },
     )
 

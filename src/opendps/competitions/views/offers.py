@@ -104,6 +104,7 @@ def standing_offer_edit(request: AuthedRequest, member_id: int) -> HttpResponse:
             "description": offer.description,
             "delivery_areas": ", ".join(offer.delivery_areas),
             "capacity": offer.capacity,
+            "social_value": offer.social_value,
             "price_per_service_user": offer.price_per_service_user,
             "price_per_hour": offer.price_per_hour,
         }

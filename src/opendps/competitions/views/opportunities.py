@@ -15,12 +15,14 @@ from opendps.competitions import public
 from opendps.markets.forms import DateField
 from opendps.publication.ocds import Context, Process
 from opendps.regimes.base import RegimeCode
+from opendps.web.form_errors import GovukForm
+from opendps.web.jinja import localised_text
 from opendps.web.pagination import paginate
 
 CPV_INVALID = gettext_lazy("Enter a CPV code as digits, for example 85300000 or 853")
 
 
-class OpportunitySearchForm(forms.Form):
+class OpportunitySearchForm(GovukForm):
     text = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
     region = forms.CharField(label=gettext_lazy("Region or area"), max_length=100, required=False)
     cpv = forms.RegexField(
@@ -90,7 +92,7 @@ def opportunity_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         request,
         "competitions/opportunity.html",
         {
-            "title": call.title,
+            "title": localised_text(call, "title"),
             "call": call,
             "band": public.value_band(call.estimated_value),
             "award": public.award_for_call(call_id=call.pk),
@@ -101,7 +103,7 @@ def opportunity_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     )
 
 
-class AwardSearchForm(forms.Form):
+class AwardSearchForm(GovukForm):
     text = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
 
     def search(self) -> public.AwardFilter:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from opendps.accounts.models import Organisation
 from opendps.competitions import selectors, services
@@ -30,7 +30,7 @@ from opendps.competitions.views.common import (
     time_left,
 )
 from opendps.core import clock
-from opendps.core.errors import NotFound
+from opendps.core.errors import DomainError, NotFound
 from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest
 
@@ -49,6 +49,16 @@ def _standing_offer(request: HttpRequest, call: Call, supplier: Organisation) ->
     return offers.filter(supplier=supplier).first()
 
 
+def _one_step(call: Call, offer: StandingOffer | None) -> dict[str, Any]:
+    """A rapid call can be answered in one step from the standing offer (brokerage)."""
+    if offer is None or not call.rapid:
+        return {}
+    from opendps.brokerage.forms import OfferAnswerForm
+    from opendps.competitions.services.offers import standing_offer_rate
+
+    return {"offer_form": OfferAnswerForm(prefix="offer"), "rate": standing_offer_rate(call, offer)}
+
+
 def _tender_initial(call: Call, offer: StandingOffer | None) -> dict[str, Any]:
     if offer is None:
         return {}
@@ -65,16 +75,43 @@ def _tender_initial(call: Call, offer: StandingOffer | None) -> dict[str, Any]:
     return initial
 
 
+def _own_tender(request: AuthedRequest, call: Call, supplier: Organisation) -> Any:
+    """The supplier's current tender, unsealed for its own people to change it (audited),
+    while the call is open; None otherwise."""
+    if call.status != CallStatus.OPEN:  # type: ignore[attr-defined]
+        return None
+    if selectors.receipt_live_for_supplier(request.user, call=call) is None:
+        return None
+    try:
+        return services.tender_own_read(actor=request.user, call=call, supplier=supplier)
+    except DomainError:
+        return None
+
+
+def _changed_initial(call: Call, current: Any) -> dict[str, Any]:
+    """A change starts from the current tender: price, answers, notes, every document."""
+    initial: dict[str, Any] = {
+        "price": f"{current.price:.2f}",
+        "notes": current.notes,
+        "keep": list(range(len(current.documents))),
+    }
+    for key, answer in current.answers.items():
+        initial[TenderForm.answer_name(key)] = answer
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tender_submit(request: AuthedRequest, call_id: int) -> HttpResponse:
     call, supplier = _supplier_call(request, call_id)
     offer = _standing_offer(request, call, supplier)
+    current = _own_tender(request, call, supplier)
     form = TenderForm(
         _posted(request),
         request.FILES if request.method == "POST" else None,
         criteria=call.criteria,
-        initial=_tender_initial(call, offer),
+        current_documents=[d["name"] for d in current.documents] if current else [],
+        initial=_changed_initial(call, current) if current else _tender_initial(call, offer),
     )
     if request.method == "POST" and form.is_valid():
         submission = call_service(
@@ -87,6 +124,7 @@ def tender_submit(request: AuthedRequest, call_id: int) -> HttpResponse:
                 answers=form.answers(),
                 notes=form.cleaned_data["notes"],
                 files=form.cleaned_data["documents"],
+                keep_documents=form.cleaned_data["keep"],
             ),
             form.field_for,
         )
@@ -103,7 +141,9 @@ def tender_submit(request: AuthedRequest, call_id: int) -> HttpResponse:
             "supplier": supplier,
             "form": form,
             "is_open": call.status == CallStatus.OPEN,  # type: ignore[attr-defined]
-            "offer": offer,
+            "offer": None if current else offer,
+            "current": current,
+            **_one_step(call, offer),
             "price_criterion": price_criterion,
             "live": selectors.receipt_live_for_supplier(request.user, call=call),
             "time_left": time_left(call.deadline),
@@ -150,9 +190,24 @@ def receipts(request: AuthedRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tender_withdraw(request: AuthedRequest, call_id: int) -> HttpResponse:
+    """GET asks "are you sure?"; the confirmation page's button POSTs the withdrawal."""
     call, supplier = _supplier_call(request, call_id)
+    if request.method == "GET":
+        live = selectors.receipt_live_for_supplier(request.user, call=call)
+        if live is None or clock.now() >= call.deadline:
+            return redirect("competitions:receipts", call.pk)
+        return render(
+            request,
+            "competitions/withdraw_confirm.html",
+            {
+                "title": _("Are you sure you want to withdraw your tender?"),
+                "call": call,
+                "live": live,
+                "received": ms_text(live.received_at),
+            },
+        )
     form = ConfirmForm(request.POST)
     form.is_valid()
     withdrawn = call_service(

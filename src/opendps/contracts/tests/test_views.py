@@ -176,7 +176,7 @@ def test_the_buyer_rates_and_the_supplier_answers_once(people, contract):
     rating.refresh_from_db()
     assert rating.supplier_reply == "Thank you"
     bad = buyer.post(f"/contracts/{contract.pk}/ratings/new", {"score": "9", "comment": "x"})
-    assert "Select a valid choice" in bad.content.decode()
+    assert "Select one of the options for: Rating" in bad.content.decode()
     assert Rating.objects.count() == 1
 
 

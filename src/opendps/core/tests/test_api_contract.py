@@ -60,7 +60,7 @@ def test_every_operation_documents_its_error_answers():
             assert {409, 422} <= statuses, where
             assert json_schema(operation, 422) == VALIDATION_ERROR, where
     public_key = spec["paths"]["/api/v1/receipts/public-key"]["get"]["responses"]
-    assert set(public_key) == {"200", "401"}
+    assert set(public_key) == {"200", "401", "429"}
     error = spec["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["detail", "code"]
 

@@ -242,7 +242,7 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
     with time_machine.travel(deadline + timedelta(minutes=1), tick=False):
         api.ok("buyer", "POST", f"{c}/open")
         api.ok("evaluator", "POST", f"{c}/conflict", {"has_conflict": False})
-        tenders = api.ok("buyer", "GET", f"{c}/tenders")
+        tenders = api.ok("buyer", "GET", f"{c}/tenders")["items"]
         scores = {
             str(t["submission_id"]): {key: {"score": 3, "reason": "Sound."} for key in answers}
             for t in tenders
@@ -250,9 +250,32 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
         api.ok("evaluator", "POST", f"{c}/scores", {"scores": scores, "submit": True})
         api.ok("commissioner", "POST", f"{c}/moderation", {"scores": scores})
         award = api.ok("buyer", "POST", f"{c}/award", {"voluntary_standstill": True})
+        # The losing bidder challenges during standstill; the buyer answers every step.
+        loser = (
+            "supplier_b_admin"
+            if award["winner_supplier_id"] == people.supplier_a.pk
+            else "supplier_a_admin"
+        )
+        challenge = api.ok(
+            loser,
+            "POST",
+            "/api/v1/challenges",
+            {"kind": "award", "decision_id": call["id"], "grounds": "Scored unfairly."},
+        )
+        ch = f"/api/v1/challenges/{challenge['id']}"
+        api.ok("buyer", "POST", f"{ch}/acknowledgement", {"note": "Received."})
+        api.ok("buyer", "POST", f"{ch}/review", {"note": "A second panel re-reads the tenders."})
+        api.ok("buyer", "POST", f"{ch}/proceedings", {"note": "Claim HT-2027-000123 issued."})
+        api.ok("buyer", "POST", f"{ch}/outcome", {"outcome": "dismissed", "reasons": "Fair."})
+        api.ok(
+            "commissioner",
+            "POST",
+            "/api/v1/challenges/time-limits",
+            {"authority_id": people.authority.pk, "acknowledge_working_days": 3},
+        )
 
         api.ok("buyer", "POST", f"{closed}/open")
-        [only] = api.ok("buyer", "GET", f"{closed}/tenders")
+        [only] = api.ok("buyer", "GET", f"{closed}/tenders")["items"]
         api.ok(
             "commissioner",
             "POST",
@@ -293,7 +316,23 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
             f"{k}/performance/{records[1]['id']}/dispute",
             {"reason": "Two were not starts."},
         )
-        [due, *_] = api.ok("buyer", "GET", "/api/v1/notices/due")
+        # A second challenge, after the contract, upheld with a remedy carried out.
+        later = api.ok(
+            loser,
+            "POST",
+            "/api/v1/challenges",
+            {"kind": "award", "decision_id": call["id"], "grounds": "New evidence."},
+        )
+        lc = f"/api/v1/challenges/{later['id']}"
+        api.ok("buyer", "POST", f"{lc}/acknowledgement", {})
+        api.ok(
+            "buyer",
+            "POST",
+            f"{lc}/outcome",
+            {"outcome": "upheld", "reasons": "A score was wrong.", "remedy": "reevaluate"},
+        )
+        api.ok("buyer", "POST", f"{lc}/remedy", {"note": "Tenders scored again."})
+        [due, *_] = api.ok("buyer", "GET", "/api/v1/notices/due")["items"]
         api.ok(
             "buyer",
             "POST",
@@ -307,6 +346,7 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
             "application_id": applications["supplier_a_admin"]["id"],
             "call_id": call["id"],
             "contract_id": contract["id"],
+            "challenge_id": challenge["id"],
         }
         for method, template in sorted(api.operations):
             if method != "GET":

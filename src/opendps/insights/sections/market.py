@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from opendps.insights.sections.challenges import challenges_section
 from opendps.insights.sections.common import pct
 from opendps.insights.selectors.market import MarketHealth
 from opendps.insights.tables import (
@@ -395,4 +396,5 @@ def market_sections(health: MarketHealth) -> list[Section]:
         _concentration_section(health),
         _social_value_section(health),
         _performance_section(health),
+        challenges_section(health),
     ]

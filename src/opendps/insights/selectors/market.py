@@ -12,7 +12,7 @@ found'. Award values are the authority's own awards; no tender content is read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -39,6 +39,7 @@ from opendps.core import clock
 from opendps.core.errors import NotFound, RuleViolation
 from opendps.core.models import AuditChainHead
 from opendps.insights.forecast import add_months
+from opendps.insights.selectors.challenges import ChallengeCounts, market_challenges
 from opendps.insights.selectors.common import (
     HISTORY_MONTHS,
     ONE_PLACE,
@@ -207,6 +208,7 @@ class MarketHealth:
     concentration: list[Concentration]
     social_value: list[SocialValue]
     performance: list[Performance]
+    challenges: list[ChallengeCounts] = field(default_factory=list)
 
     def members_by_month(self) -> list[tuple[date, int]]:
         totals: dict[date, int] = defaultdict(int)
@@ -642,7 +644,7 @@ def _performance(market: Market, categories: list[Category]) -> list[Performance
 # passes, so one computation serves every request for the same market, chain sequence and
 # minute (BENCHMARKS.md H14). The key makes an entry unreachable once anything changes.
 HEALTH_CACHE_SECONDS = 120
-HEALTH_CACHE_VERSION = 1
+HEALTH_CACHE_VERSION = 2  # 2: with the challenge counts
 
 
 def _health_key(market_id: int, now: datetime) -> str:
@@ -679,6 +681,7 @@ def _market_health(market: Market, now: datetime) -> MarketHealth:
         concentration=_concentration(winnings, categories),
         social_value=_social_value(market, categories),
         performance=_performance(market, categories),
+        challenges=market_challenges(market, now),
     )
 
 

@@ -167,4 +167,5 @@ def test_market_health_api_reports_the_pinned_figures(people, api_client_for):
         "count_share": "33.3",
         "value": "6000.00",
         "value_share": "44.4",
+        "currency": "GBP",
     }

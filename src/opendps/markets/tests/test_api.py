@@ -133,10 +133,8 @@ def test_market_list_filters_and_pages(people, api_client_for):
     statuses = {i["title"]: i["status"] for i in client.get("/api/v1/markets").json()["items"]}
     assert statuses == {"Open": "open", "Ceased": "ceased", "Draft": "draft"}
 
-    assert client.get("/api/v1/markets", authority_id=people.other_authority.pk).json() == {
-        "items": [],
-        "count": 0,
-    }
+    other = client.get("/api/v1/markets", authority_id=people.other_authority.pk).json()
+    assert (other["items"], other["count"]) == ([], 0)
     page = client.get("/api/v1/markets", limit=2, offset=0).json()
     assert page["count"] == 3
     assert len(page["items"]) == 2
@@ -390,7 +388,7 @@ def test_category_list_per_role(people, api_client_for, role, draft, published):
     client = api_client_for(person(people, role))
     response = client.get(f"/api/v1/markets/{published.pk}/categories")
     assert response.status_code == 200
-    [category] = response.json()
+    [category] = response.json()["items"]
     assert category["title"] == "CV and job search support"
     assert category["questionnaire"]["version"] == 1
     ids = [q["id"] for q in category["questionnaire"]["questions"]]

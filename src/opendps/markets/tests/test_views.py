@@ -3,7 +3,6 @@ through the forms (the services' refusals shown in the error summary, nothing wr
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ import pytest
 
 from opendps.core import clock
 from opendps.core.calendar import LONDON, london_date
-from opendps.markets.models import Category, Market, MarketNotice, QuestionnaireVersion
+from opendps.markets.models import Category, Market, MarketNotice
 from opendps.markets.status import MarketStatus, market_status
 from opendps.testing.factories import make_market
 from opendps.testing.fixtures import client_for
@@ -205,7 +204,10 @@ def test_fields_of_the_other_regime_are_not_passed_on(people):
     [
         ({"cpv_codes": "79600000"}, "is not a CPV code"),
         ({"title": ""}, "Enter a title"),
-        ({"validity_ends_at_day": "31", "validity_ends_at_month": "2"}, "Enter a real date"),
+        (
+            {"validity_ends_at_day": "31", "validity_ends_at_month": "2"},
+            "Period of validity ends must be a real date",
+        ),
         ({"estimated_value": "lots"}, "Enter the estimated total value as a number"),
         ({"estimated_value": "0"}, "The estimated value must be more than zero."),
         ({"regime": ""}, "Choose the rules the market runs under"),
@@ -272,38 +274,6 @@ def test_a_buyer_of_the_authority_cannot_publish(people, draft):
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.published_at is None
-
-
-def test_questionnaire_page_lists_rules_and_takes_a_new_version_as_json(people, market):
-    category = market.categories.get()
-    path = f"/markets/{market.pk}/categories/{category.pk}/questionnaire"
-    client = client_for(people.commissioner)
-    page = client.get(path).content.decode()
-    assert "Part 2: Mandatory exclusion grounds" in page
-    assert "A mandatory exclusion ground: the supplier cannot be admitted" in page
-    assert "Passes if the answer is at least 5000000" in page
-
-    bad = client.post(path, {"questions": "[{not json"})
-    assert "Enter the questionnaire as JSON" in bad.content.decode()
-    invalid = client.post(path, {"questions": json.dumps([{"id": "x", "kind": "nonsense"}])})
-    assert "The questionnaire is not valid" in invalid.content.decode()
-    assert QuestionnaireVersion.objects.filter(category=category).count() == 1
-
-    questions = [
-        {"id": "q1", "section": "Only", "text": "Are you insured?", "kind": "yes_no"},
-    ]
-    assert client.post(path, {"questions": json.dumps(questions)}).status_code == 302
-    versions = QuestionnaireVersion.objects.filter(category=category).order_by("version")
-    assert [v.version for v in versions] == [1, 2]
-    assert versions.last().questions[0]["text"] == "Are you insured?"
-
-
-def test_a_supplier_cannot_post_a_questionnaire(people, market):
-    category = market.categories.get()
-    path = f"/markets/{market.pk}/categories/{category.pk}/questionnaire"
-    response = client_for(people.supplier_a_admin).post(path, {"questions": "[]"})
-    assert response.status_code == 403
-    assert QuestionnaireVersion.objects.filter(category=category).count() == 1
 
 
 def test_change_the_period_of_validity_needs_a_reason_and_publishes_a_notice(people, market):

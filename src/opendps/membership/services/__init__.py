@@ -38,6 +38,20 @@ from opendps.membership.services.common import (
     is_debarred,
 )
 from opendps.membership.services.debarment import debarment_add, debarment_lift
+from opendps.membership.services.drafts import (
+    DRAFT_SENT,
+    draft_questions,
+    draft_save_section,
+    draft_start,
+    draft_submit,
+    profile_answers,
+)
+from opendps.membership.services.evidence import (
+    evidence_add,
+    evidence_reminders_send,
+    evidence_remove,
+)
+from opendps.membership.services.grouped import application_decide_group
 from opendps.membership.services.members import (
     declaration_answer,
     declaration_questions,
@@ -60,6 +74,7 @@ __all__ = [
     "DEBARRED",
     "DECLARATION_ANSWERED",
     "DECLARATION_PENDING",
+    "DRAFT_SENT",
     "MANAGE_ROLES",
     "MARKET_NOT_OPEN",
     "MEMBER_REMOVED",
@@ -72,6 +87,7 @@ __all__ = [
     "UNKNOWN_QUESTION",
     "UPLOAD_NOT_A_FILE_QUESTION",
     "application_decide",
+    "application_decide_group",
     "application_extend_assessment",
     "application_submit",
     "application_withdraw",
@@ -80,9 +96,17 @@ __all__ = [
     "declaration_answer",
     "declaration_questions",
     "declaration_request",
+    "draft_questions",
+    "draft_save_section",
+    "draft_start",
+    "draft_submit",
+    "evidence_add",
+    "evidence_reminders_send",
+    "evidence_remove",
     "first_period_applications_all_assessed",
     "is_debarred",
     "member_reinstate",
     "member_remove",
     "member_suspend",
+    "profile_answers",
 ]

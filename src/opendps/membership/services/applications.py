@@ -57,7 +57,7 @@ from opendps.membership.services.common import (
     _supplier_contacts,
     is_debarred,
 )
-from opendps.membership.uploads import upload_check
+from opendps.membership.uploads import CheckedUpload, upload_check
 from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
 
@@ -97,6 +97,30 @@ def application_submit(
     One application per category (each category has its own questionnaire version). A
     wrong answer, a bad file, or a closed market refuses the whole submission.
     """
+    checked = {qid: (upload, upload_check(upload)) for qid, upload in (files or {}).items()}
+    return applications_create(
+        actor=actor,
+        supplier=supplier,
+        market=market,
+        category_ids=category_ids,
+        answers=answers,
+        checked_files=checked,
+    )
+
+
+@transaction.atomic
+def applications_create(
+    *,
+    actor: User,
+    supplier: Organisation,
+    market: Market,
+    category_ids: Iterable[int],
+    answers: Mapping[str, Any],
+    checked_files: Mapping[str, tuple[Any, CheckedUpload]],
+    evidence: Mapping[str, Any] | None = None,
+) -> list[Application]:
+    """The applications of one submission, from files already checked (an upload, a kept
+    draft file or a locker document); ``evidence`` names the locker document per question."""
     if not supplier.is_supplier:
         raise NotPermitted(NOT_A_SUPPLIER)
     permissions.require_role(actor, supplier, APPLY_ROLES)
@@ -112,7 +136,6 @@ def application_submit(
         raise RuleViolation(CATEGORY_NOT_IN_MARKET, code="category_not_in_market")
     if is_debarred(supplier, now):
         raise RuleViolation(DEBARRED, code="debarred")
-    checked_files = {qid: (upload, upload_check(upload)) for qid, upload in (files or {}).items()}
     # Check everything first and write after, so a refusal leaves no file behind.
     prepared = [
         _prepare(supplier, category, answers, set(checked_files)) for category in categories
@@ -124,7 +147,8 @@ def application_submit(
     stored: list[ApplicationDocument] = []
     try:
         applications = [
-            _store(actor, supplier, market, p, checked_files, now, stored) for p in prepared
+            _store(actor, supplier, market, p, dict(checked_files), now, stored, evidence or {})
+            for p in prepared
         ]
     except Exception:
         for document in stored:  # the transaction rolls back; the files must go too
@@ -184,6 +208,7 @@ def _store(
     checked_files: dict[str, Any],
     now: datetime,
     stored: list[ApplicationDocument],
+    evidence: Mapping[str, Any],
 ) -> Application:
     application = Application(
         supplier=supplier,
@@ -192,6 +217,7 @@ def _store(
         questionnaire=prepared.version,
         answers=prepared.answers,
         auto_assessment=prepared.assessment,
+        failed_checks=len(failed_questions(prepared.assessment)),
         submitted_by=actor,
         submitted_at=now,
         assessment_due_at=now,  # replaced just below, once submitted_at is known
@@ -209,6 +235,7 @@ def _store(
             size=checked.size,
             sha256=checked.sha256,
             uploaded_at=now,
+            evidence=evidence.get(question_id),
         )
         document.file.save(checked.name, upload, save=False)
         stored.append(document)

@@ -97,6 +97,16 @@ def member_reinstate(*, actor: User, member: CategoryMember, reason: str) -> Cat
     permissions.require_role(actor, member.market.authority, MANAGE_ROLES)
     if member.suspended_at is None:
         raise Conflict(NOT_SUSPENDED)
+    return member_reinstate_locked(actor=actor, member=member, reason=_reason(reason))
+
+
+def member_reinstate_locked(
+    *, actor: User, member: CategoryMember, reason: str, data: dict[str, Any] | None = None
+) -> CategoryMember:
+    """Lift the suspension of a member already locked and checked by the caller: audited.
+
+    Shared by the authority's own reinstatement and by the remedy of an upheld challenge.
+    """
     previous = member.suspension_reason
     member.suspended_at = None
     member.suspension_reason = ""
@@ -106,7 +116,7 @@ def member_reinstate(*, actor: User, member: CategoryMember, reason: str) -> Cat
         event_type=AuditEventType.MEMBER_REINSTATED,
         subject=member,
         organisation_id=member.market.authority_id,
-        data={"reason": _reason(reason), "suspension_reason": previous},
+        data={"reason": reason, "suspension_reason": previous, **(data or {})},
     )
     return member
 

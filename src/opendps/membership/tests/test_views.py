@@ -20,7 +20,9 @@ from opendps.membership.models import (
     CategoryMember,
     Debarment,
     DeclarationRequest,
+    DraftDocument,
 )
+from opendps.membership.tests.pages import draft_of, section_numbers, send_through_pages, start
 from opendps.membership.uploads import MAX_UPLOAD_BYTES
 from opendps.testing.factories import (
     TINY_PDF,
@@ -164,15 +166,20 @@ def test_full_journey_apply_assess_admit_with_the_admission_email(
     people, market, mailbox, django_capture_on_commit_callbacks
 ):
     supplier = client_for(people.supplier_a_admin)
-    form = supplier.get(f"/markets/{market.pk}/apply")
-    page = text_of(form)
+    started = start(supplier, market, [c.pk for c in market.categories.all()])
+    draft = draft_of(people.supplier_a, market)
+    assert started["Location"] == f"/applications/drafts/{draft.pk}"
+    tasks = text_of(supplier.get(started["Location"]))
+    assert "Part 2: Mandatory exclusion grounds" in tasks and "Not yet started" in tasks
+    numbers = section_numbers(draft)
+    page = text_of(
+        supplier.get(f"/applications/drafts/{draft.pk}/sections/{numbers[INSURANCE_FILE]}")
+    )
     assert 'enctype="multipart/form-data"' in page
-    assert "Part 2: Mandatory exclusion grounds" in page
     assert 'inputmode="decimal"' in page and 'type="file"' in page
-    assert "We have filled in answers" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = supplier.post(f"/markets/{market.pk}/apply", apply_data(market))
+        response = send_through_pages(supplier, market, apply_data(market))
     assert response.status_code == 302
     assert response["Location"] == "/applications"
     application = Application.objects.get()
@@ -213,29 +220,35 @@ def test_several_categories_ask_the_union_of_questions_once(people):
     supplier = client_for(people.supplier_a_admin)
     chooser = text_of(supplier.get(f"/markets/{market.pk}/apply"))
     assert 'type="checkbox"' in chooser and CATEGORIES[1] in chooser
-    nothing = text_of(supplier.get(f"/markets/{market.pk}/apply", {"chosen": "1"}))
+    nothing = text_of(supplier.post(f"/markets/{market.pk}/apply", {}))
     assert "Choose at least one category to apply to." in nothing
 
     ids = [c.pk for c in market.categories.all()]
-    questions = text_of(supplier.get(f"/markets/{market.pk}/apply", {"category": ids}))
-    assert questions.count('name="p1.legal_name"') == 1
-    response = supplier.post(f"/markets/{market.pk}/apply", apply_data(market))
+    start(supplier, market, ids)
+    draft = draft_of(people.supplier_a, market)
+    number = section_numbers(draft)["p1.legal_name"]
+    section = text_of(supplier.get(f"/applications/drafts/{draft.pk}/sections/{number}"))
+    assert section.count('name="p1.legal_name"') == 1
+    response = send_through_pages(supplier, market, apply_data(market))
     assert response.status_code == 302
     assert Application.objects.filter(supplier=people.supplier_a).count() == 2
 
 
 def test_answers_given_before_are_filled_in(people, market):
-    apply(people, market, overrides={"p1.legal_name": "Alpha Support Community Interest Co"})
+    apply(people, market, overrides={"p3.turnover": "777000"})
     other = make_market(people, title="Second DPS")
-    page = text_of(client_for(people.supplier_a_admin).get(f"/markets/{other.pk}/apply"))
-    assert "We have filled in answers you gave before" in page
-    assert "Alpha Support Community Interest Co" in page
+    supplier = client_for(people.supplier_a_admin)
+    start(supplier, other, [c.pk for c in other.categories.all()])
+    draft = draft_of(people.supplier_a, other)
+    number = section_numbers(draft)["p3.turnover"]
+    page = text_of(supplier.get(f"/applications/drafts/{draft.pk}/sections/{number}"))
+    assert 'value="777000"' in page
 
 
 def test_a_blank_required_answer_is_shown_next_to_its_question(people, market):
     data = apply_data(market)
-    data.pop("p1.legal_name")
-    response = client_for(people.supplier_a_admin).post(f"/markets/{market.pk}/apply", data)
+    data["p1.legal_name"] = ""
+    response = send_through_pages(client_for(people.supplier_a_admin), market, data)
     page = text_of(response)
     assert response.status_code == 200
     assert 'href="#id_p1.legal_name"' in page
@@ -244,13 +257,15 @@ def test_a_blank_required_answer_is_shown_next_to_its_question(people, market):
     assert not Application.objects.exists()
 
 
-def test_a_service_refusal_about_one_answer_lands_next_to_that_question(people, market):
-    response = client_for(people.supplier_a_admin).post(
-        f"/markets/{market.pk}/apply", apply_data(market, overrides={"p3.turnover": "lots"})
-    )
+def test_a_service_refusal_about_one_answer_links_to_its_section(people, market):
+    data = apply_data(market, overrides={"p3.turnover": "lots"})
+    response = send_through_pages(client_for(people.supplier_a_admin), market, data)
     page = text_of(response)
-    assert 'id="id_p3.turnover-error"' in page
-    assert "Enter a number for:" in page
+    draft = draft_of(people.supplier_a, market)
+    number = section_numbers(draft)["p3.turnover"]
+    assert response.status_code == 200
+    assert "There is a problem" in page and "Enter a number for:" in page
+    assert f'href="/applications/drafts/{draft.pk}/sections/{number}#id_p3.turnover"' in page
     assert not Application.objects.exists()
 
 
@@ -270,8 +285,10 @@ def test_a_bad_upload_gives_an_error_at_its_question_and_changes_nothing(
     people, market, settings, name, content, message
 ):
     upload = SimpleUploadedFile(name, content, "application/pdf")
-    response = client_for(people.supplier_a_admin).post(
-        f"/markets/{market.pk}/apply", apply_data(market, files={INSURANCE_FILE: upload})
+    response = send_through_pages(
+        client_for(people.supplier_a_admin),
+        market,
+        apply_data(market, files={INSURANCE_FILE: upload}),
     )
     page = text_of(response)
     assert response.status_code == 200
@@ -280,6 +297,7 @@ def test_a_bad_upload_gives_an_error_at_its_question_and_changes_nothing(
     assert f'id="id_{INSURANCE_FILE}-error"' in page
     assert not Application.objects.exists()
     assert not ApplicationDocument.objects.exists()
+    assert not DraftDocument.objects.exists()
     media = Path(settings.MEDIA_ROOT)
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
@@ -290,7 +308,7 @@ def test_applying_to_a_ceased_market_gives_a_page_error(people, market):
     assert "This market is not open for applications." in text_of(
         supplier.get(f"/markets/{market.pk}/apply")
     )
-    response = supplier.post(f"/markets/{market.pk}/apply", apply_data(market))
+    response = send_through_pages(supplier, market, apply_data(market))
     assert response.status_code == 200
     assert "There is a problem" in text_of(response)
     assert "This market is not open for applications." in text_of(response)
@@ -299,9 +317,9 @@ def test_applying_to_a_ceased_market_gives_a_page_error(people, market):
 
 def test_a_bid_writer_can_apply_but_a_buyer_cannot(people, market):
     writer = client_for(people.supplier_a_writer)
-    assert writer.post(f"/markets/{market.pk}/apply", apply_data(market)).status_code == 302
+    assert send_through_pages(writer, market, apply_data(market)).status_code == 302
     buyer = client_for(people.buyer)
-    assert buyer.post(f"/markets/{market.pk}/apply", apply_data(market)).status_code == 403
+    assert send_through_pages(buyer, market, apply_data(market)).status_code == 403
     assert Application.objects.count() == 1
 
 
@@ -536,9 +554,7 @@ def test_staff_debar_a_supplier_who_then_cannot_apply_then_lift_it(people, marke
     assert debarment.name == people.supplier_a.name
     assert people.supplier_a.name in text_of(staff.get("/debarment"))
 
-    refused = client_for(people.supplier_a_admin).post(
-        f"/markets/{market.pk}/apply", apply_data(market)
-    )
+    refused = send_through_pages(client_for(people.supplier_a_admin), market, apply_data(market))
     assert "A supplier on the debarment list cannot be admitted." in text_of(refused)
     assert not Application.objects.exists()
 

@@ -103,6 +103,9 @@ def evaluate_and_award(people: Any, call: Call, quality: dict[Any, int], **kwarg
         return competition_services.award_decide(actor=people.buyer, call=call, **kwargs)
 
 
+EXTENSION_REASON = "The specification was clarified, so suppliers get one more day."
+
+
 @dataclass
 class World:
     pcr_market: Market
@@ -171,6 +174,15 @@ def build_world(people: Any) -> World:
         )
     with at(2027, 2, 12):
         competition_services.call_cancel(actor=people.buyer, call=cancelled, reason=CANCEL_REASON)
+    with at(2027, 2, 13):
+        # A tender amendment: the deadline extended by a day, with its public reason.
+        competition_services.call_extend_deadline(
+            awarded,
+            new_deadline=awarded.deadline + timedelta(days=1),
+            reason=EXTENSION_REASON,
+            actor=people.buyer,
+        )
+        awarded.refresh_from_db()
     with at(2027, 2, 15):
         tender(people, awarded, price="4000")
         tender(

@@ -26,7 +26,7 @@ def test_the_export_is_a_valid_package_of_every_release(world: World, tmp_path: 
     assert package["releases"] == list(selectors.release_iter())
     assert package["uri"] == "https://opendps.example/ocds/releases"
     assert package["publishedDate"] == package["releases"][-1]["date"]
-    assert out.getvalue().strip() == f"Wrote 21 releases to {path}"
+    assert out.getvalue().strip() == f"Wrote 22 releases to {path}"
     assert not list(tmp_path.glob(".*partial"))
     # The progress bar goes to stderr, never into the file or stdout.
     assert "releases" in capsys.readouterr().err
@@ -52,12 +52,12 @@ def test_the_nightly_export_is_downloadable_by_anyone(world: World):
     missing = Client().get("/ocds/export")
     assert missing.status_code == 404
     assert "written every night" in missing.json()["detail"]
-    assert bulk_export_write() == 21
+    assert bulk_export_write() == 22
     response = Client().get("/ocds/export")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert 'filename="opendps-ocds-releases.json"' in response["Content-Disposition"]
     package = json.loads(b"".join(response.streaming_content))
     assert package["releases"] == list(selectors.release_iter())
-    assert bulk_export_write() == 21  # the next night replaces it
+    assert bulk_export_write() == 22  # the next night replaces it
     assert Client().get("/ocds/export").status_code == 200

@@ -171,7 +171,7 @@ def test_the_api_records_a_notice(people, calls, api_client_for):
         again = client.post("/api/v1/notices/published", body)
         blank = client.post("/api/v1/notices/published", body | {"reference": ""})
         other = api_client_for(people.other_buyer).post("/api/v1/notices/published", body)
-        due = client.get("/api/v1/notices/due").json()
+        due = client.get("/api/v1/notices/due").json()["items"]
     assert response.status_code == 200
     assert response.json()["reference"] == REFERENCE
     assert again.status_code == 409 and "already been recorded" in again.json()["detail"]

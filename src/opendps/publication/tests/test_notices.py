@@ -128,7 +128,7 @@ def test_api_notices_due_per_role(people, calls, api_client_for, role, status, c
             "code": "not_authenticated",
         }
         return
-    body = response.json()
+    body = response.json()["items"]
     assert len(body) == count
     if count:
         first = body[0]
@@ -142,7 +142,7 @@ def test_api_notices_due_per_role(people, calls, api_client_for, role, status, c
 def test_api_grouped_quarterly(people, calls, api_client_for):
     client = api_client_for(people.commissioner)
     with at(2027, 4, 20):
-        body = client.get("/api/v1/notices/due", grouped_quarterly="true").json()
+        body = client.get("/api/v1/notices/due", grouped_quarterly="true").json()["items"]
         bad = client.get("/api/v1/notices/due", grouped_quarterly="maybe")
     pcr = next(n for n in body if n["call_title"] == "PCR call")
     assert pcr["due_at"] == "2027-04-30T22:59:59.999Z"

@@ -17,6 +17,7 @@ from opendps.core.calendar import LONDON
 from opendps.publication import ocds, selectors
 from opendps.publication.ocds import EXTENSIONS, SCHEMA_DIR, Context
 from opendps.publication.tests.conftest import (
+    EXTENSION_REASON,
     World,
     errors_of,
     release_validator,
@@ -37,6 +38,7 @@ ALL_KINDS = {
     "amendment",
     "termination",
     "implementation",
+    "tenderamendment",
 }
 
 
@@ -150,17 +152,34 @@ def test_records_validate_and_compile_the_latest_state(world: World):
     awarded_releases = record(ocids["awarded"])["records"][0]["releases"]
     assert [r["tag"] for r in awarded_releases] == [
         ["tender"],
+        ["tenderAmendment"],
         ["award"],
         ["contract"],
         ["implementation"],
         ["contractAmendment"],
     ]
-    signed = awarded_releases[2]["contracts"][0]
+    signed = awarded_releases[3]["contracts"][0]
     assert signed["value"] == {"amount": 4000, "currency": "GBP"}
     assert "endDate" not in signed["period"]
     winner = next(p for p in awarded["parties"] if "supplier" in p["roles"])
     assert winner["name"] == "Alpha Support CIC"
     assert [p["name"] for p in awarded["parties"]] == ["Test Borough Council", "Alpha Support CIC"]
+
+    # The extension: the first release keeps the published deadline, the amendment gives
+    # the new one with its date and rationale, and the record compiles to the new one.
+    extension = world.awarded.amendments.get()
+    assert awarded_releases[0]["tender"]["tenderPeriod"]["endDate"] == ocds.moment(
+        extension.previous_deadline
+    )
+    amended = awarded_releases[1]["tender"]
+    assert amended["tenderPeriod"]["endDate"] == ocds.moment(world.awarded.deadline)
+    (change,) = amended["amendments"]
+    assert change["date"] == ocds.moment(extension.made_at)
+    assert change["rationale"] == EXTENSION_REASON
+    assert change["releaseID"] == awarded_releases[1]["id"]
+    assert change["description"].startswith("The deadline for tenders was extended from ")
+    assert awarded["tender"]["tenderPeriod"]["endDate"] == ocds.moment(world.awarded.deadline)
+    assert [a["rationale"] for a in awarded["tender"]["amendments"]] == [EXTENSION_REASON]
 
     assert compiled["cancelled"]["tender"]["status"] == "cancelled"
     assert compiled["no_compliant"]["tender"]["status"] == "unsuccessful"
@@ -197,7 +216,9 @@ def test_a_call_points_to_its_market_and_category(world: World):
     lot = f"category-{world.awarded.category_id}"
     assert releases[0]["tender"]["lots"] == [{"id": lot, "title": world.awarded.category.title}]
     assert [i["relatedLot"] for i in releases[0]["tender"]["items"]] == [lot]
-    assert [i["relatedLot"] for i in releases[1]["awards"][0]["items"]] == [lot]
+    assert [i["relatedLot"] for i in releases[2]["awards"][0]["items"]] == [
+        lot
+    ]  # after the amendment
     market = record(market_ocid)["records"][0]["compiledRelease"]
     assert lot in {lot["id"] for lot in market["tender"]["lots"]}
     planned = record(ctx.ocid("planned", world.planned.pk))["records"][0]["compiledRelease"]

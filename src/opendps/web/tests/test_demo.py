@@ -66,6 +66,16 @@ def test_demo_has_both_markets_every_state_queues_nothing_and_loads_once(
         "no_compliant",
     }
     assert Contract.objects.exists() and Feedback.objects.exists()
+    # The broker's morning (brokerage.demo): capacity, answers from rate cards, and one
+    # placement declined that fell to the next-ranked provider, who accepted.
+    from opendps.brokerage.models import Capacity, Placement
+
+    assert Capacity.objects.exists()
+    assert Placement.objects.filter(declined_at__isnull=False, rank=1).count() == 1
+    assert Placement.objects.filter(accepted_at__isnull=False).values("call").count() == 2
+    assert Placement.objects.get(declined_at__isnull=False).call.contract.supplier_id == (
+        Placement.objects.get(call__placements__declined_at__isnull=False, rank=2).supplier_id
+    )
     # The calls go back far enough for the named suppliers' demand forecasts: about two years
     # in the PCR DPS, since 24 February 2025 in the PA 2023 market.
     forecasts = {}

@@ -16,6 +16,7 @@ from opendps.web.views.info import (
     open_data,
     privacy,
 )
+from opendps.web.views.language import language
 
 __all__ = [
     "accessibility",
@@ -25,6 +26,7 @@ __all__ = [
     "healthz",
     "help_and_contact",
     "home",
+    "language",
     "method_not_allowed_page",
     "open_data",
     "page_not_found",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opendps.notifications.services import feedback_send
+from opendps.web.form_errors import GovukForm
 
 
 def _page(request: HttpRequest, template: str, title: str, **context: object) -> HttpResponse:
@@ -40,6 +41,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
         _("Cookies"),
         session_cookie=settings.SESSION_COOKIE_NAME,
         csrf_cookie=settings.CSRF_COOKIE_NAME,
+        language_cookie=settings.LANGUAGE_COOKIE_NAME,
         session_weeks=settings.SESSION_COOKIE_AGE // (7 * 24 * 3600),
     )
 
@@ -54,7 +56,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return _page(request, "open_data", _("Open data"))
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(GovukForm):
     message = forms.CharField(
         label=gettext_lazy("What do you think of OpenDPS?"),
         help_text=gettext_lazy(

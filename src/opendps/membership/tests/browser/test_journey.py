@@ -45,15 +45,18 @@ def commissioner_publishes_a_market(page: Any) -> None:
     assert_accessible(page)
 
     page.get_by_role("button", name="Set up a market").click()
+    expect(h1(page)).to_contain_text("Which rules will the market run under?")
+    assert_accessible(page)
+    page.get_by_label("PCR 2015 Dynamic Purchasing System").check()
+    page.get_by_role("button", name="Continue").click()
     expect(h1(page)).to_have_text("Set up a market")
     assert_accessible(page)
     page.get_by_role("button", name="Save and continue").click()  # nothing filled in
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a title")
     assert_accessible(page)
 
-    page.get_by_label("PCR 2015 Dynamic Purchasing System").check()
-    page.get_by_label("Title").fill(MARKET)
-    page.get_by_label("Description").fill("Support for people looking for work.")
+    page.get_by_label("Title", exact=True).fill(MARKET)
+    page.get_by_label("Description", exact=True).fill("Support for people looking for work.")
     page.get_by_label("CPV codes").fill("79600000-0")
     page.get_by_label("Estimated total value").fill("1000000")
     page.get_by_label("Estimated number of purchases").fill("500")
@@ -68,7 +71,7 @@ def commissioner_publishes_a_market(page: Any) -> None:
     page.get_by_role("link", name="Add a category").click()
     expect(h1(page)).to_have_text("Add a category")
     assert_accessible(page)
-    page.get_by_label("Title").fill(CATEGORY)
+    page.get_by_label("Title", exact=True).fill(CATEGORY)
     page.get_by_label("Geographic areas (optional)").fill("Wales")
     page.get_by_role("button", name="Add category").click()
     expect(h1(page)).to_have_text(MARKET)
@@ -88,7 +91,22 @@ def commissioner_publishes_a_market(page: Any) -> None:
     sign_out(page)
 
 
+def _fill_visible(page: Any, answers: dict[str, Any], questions: dict[str, Any]) -> None:
+    """Answer the questions this section page asks (the page shows only its own)."""
+    for question_id, value in answers.items():
+        if page.locator(f'[name="{question_id}"]').count() == 0:
+            continue
+        if questions[question_id].kind in {"yes_no", "choice"}:
+            page.locator(f'input[name="{question_id}"][value="{value}"]').check()
+        else:
+            page.locator(f'[name="{question_id}"]').fill(
+                "Alpha Support CIC" if value == "x" else value
+            )
+
+
 def supplier_applies(page: Any, evidence: Any) -> None:
+    """The task list: save part 1 for later, leave, come back, keep a file across an
+    error, check the answers and send."""
     sign_in(page, "admin@alpha.test")
     page.get_by_role("link", name="Find markets").click()
     expect(h1(page)).to_have_text("Find markets")
@@ -99,18 +117,51 @@ def supplier_applies(page: Any, evidence: Any) -> None:
     page.get_by_role("button", name="Apply to join").click()
     expect(h1(page)).to_have_text(f"Apply to join {MARKET}")
     assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()  # the only category, pre-selected
+    expect(page.locator(".govuk-task-list")).to_be_visible()
+    expect(page.get_by_text("You have completed 0 of")).to_be_visible()
+    assert_accessible(page)
 
-    answers, files = good_answers(questionnaire_of(Category.objects.get(title=CATEGORY)))
-    questions = questionnaire_of(Category.objects.get(title=CATEGORY)).by_id()
-    for question_id, value in answers.items():
-        field = page.locator(f'[name="{question_id}"]')
-        if questions[question_id].kind in {"yes_no", "choice"}:
-            page.locator(f'input[name="{question_id}"][value="{value}"]').check()
-        else:
-            field.fill("Alpha Support CIC" if value == "x" else value)
-    for question_id in files:
-        page.locator(f'input[name="{question_id}"]').set_input_files(str(evidence))
-    page.get_by_role("button", name="Send application").click()
+    questionnaire = questionnaire_of(Category.objects.get(title=CATEGORY))
+    answers, files = good_answers(questionnaire)
+    questions = questionnaire.by_id()
+    page.get_by_role("link", name="Part 1: Supplier information").click()
+    expect(h1(page)).to_have_text("Part 1: Supplier information")
+    # The legal name comes from the organisation profile.
+    expect(page.locator('[name="p1.legal_name"]')).to_have_value("Alpha Support CIC")
+    assert_accessible(page)
+    page.locator('input[name="p1.group"][value="no"]').check()
+    page.get_by_role("button", name="Save and come back later").click()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+    expect(page.locator(".govuk-task-list")).to_contain_text("In progress")
+    assert_accessible(page)
+    sign_out(page)  # leave
+
+    sign_in(page, "admin@alpha.test")  # and return
+    page.get_by_role("link", name="Your applications").click()
+    page.get_by_role("link", name=f"Continue your application to {MARKET}").click()
+    expect(page.locator(".govuk-task-list")).to_contain_text("In progress")
+    page.get_by_role("link", name="Part 1: Supplier information").click()
+    expect(page.locator('input[name="p1.group"][value="no"]')).to_be_checked()
+    for _step in range(20):
+        if h1(page).inner_text().startswith("Check your answers"):
+            break
+        file_inputs = [qid for qid in files if page.locator(f'input[name="{qid}"]').count()]
+        if file_inputs:
+            # A file chosen on a page with an error is kept: no need to choose it again.
+            for question_id in file_inputs:
+                page.locator(f'input[name="{question_id}"]').set_input_files(str(evidence))
+            page.get_by_role("button", name="Save and continue").click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            expect(page.get_by_text("Kept: evidence.pdf.").first).to_be_visible()
+            assert_accessible(page)
+        _fill_visible(page, answers, questions)
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(h1(page)).to_have_text("Check your answers before sending your application")
+    expect(page.locator("main")).to_contain_text("evidence.pdf")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept and send").click()
     expect(h1(page)).to_have_text("Your applications")
     expect(page.get_by_text("Your application is sent.")).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text("Awaiting decision")

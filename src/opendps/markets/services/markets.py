@@ -16,6 +16,7 @@ from opendps.core import clock
 from opendps.core.audit import audit_record
 from opendps.core.errors import Conflict, NotPermitted, RuleViolation, full_clean_or_refuse
 from opendps.core.events import AuditEventType
+from opendps.markets.cpv import cpv_description
 from opendps.markets.models import Category, Market, MarketNotice, NoticeKind, QuestionnaireVersion
 from opendps.markets.questionnaire import questionnaire_parse
 from opendps.markets.questionnaire_templates import template_for
@@ -27,6 +28,10 @@ MARKET_ROLES = frozenset({Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
 NOT_AN_AUTHORITY = _("Only a contracting authority can set up a market.")
 CPV_INVALID = _(
     "'%(cpv)s' is not a CPV code (8 digits, a dash and a check digit, e.g. 79600000-0)."
+)
+CPV_NOT_LISTED = _(
+    "'%(cpv)s' is not in the CPV 2008 list. Check the code and its last digit, "
+    "for example 79600000-0 (Recruitment services)."
 )
 CPV_REQUIRED = _("Give at least one CPV code.")
 ONLY_DRAFT = _("Only a draft market can be changed this way.")
@@ -52,6 +57,8 @@ def _check_cpv(codes: list[str]) -> list[str]:
     for code in cleaned:
         if not CPV_PATTERN.match(code):
             raise RuleViolation(CPV_INVALID, code="cpv_invalid", cpv=code)
+        if cpv_description(code) is None:
+            raise RuleViolation(CPV_NOT_LISTED, code="cpv_invalid", cpv=code)
     return cleaned
 
 
@@ -71,6 +78,8 @@ def _check_regime_fields(market: Market) -> None:
 MARKET_FIELDS = {
     "title",
     "description",
+    "title_cy",
+    "description_cy",
     "cpv_codes",
     "estimated_value",
     "estimated_purchases",
@@ -162,6 +171,8 @@ def _new_questionnaire_version(
 CATEGORY_FIELDS = {
     "title",
     "description",
+    "title_cy",
+    "description_cy",
     "service_type",
     "areas",
     "max_contract_value",

@@ -1,0 +1,73 @@
+"""Every change to users, organisations, memberships, invitations and tokens.
+
+Each top-level service runs in one durable transaction, records one audit event and
+queues its emails to go after commit. By area: ``organisations`` (registration,
+organisations, invitations, memberships) and ``credentials`` (API tokens, passwords,
+signing in).
+"""
+
+from opendps.accounts.services.credentials import (
+    CURRENT_PASSWORD_WRONG,
+    TOKEN_ALREADY_REVOKED,
+    TOKEN_LIFETIME_DAYS_DEFAULT,
+    TOKEN_LIFETIME_DAYS_MAX,
+    TOKEN_LIFETIME_OUT_OF_RANGE,
+    TOKEN_NAME_TAKEN,
+    TOKEN_TOUCH_INTERVAL,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    password_change,
+    password_reset_complete,
+    sign_in_record,
+)
+from opendps.accounts.services.organisations import (
+    ALREADY_MEMBER,
+    EMAIL_TAKEN,
+    INVITATION_EXPIRED,
+    INVITATION_INVALID,
+    INVITATION_LIFETIME,
+    INVITATION_OTHER_EMAIL,
+    LAST_ADMIN,
+    ROLE_WRONG_KIND,
+    invitation_accept,
+    invitation_create,
+    invitation_for_secret,
+    member_add,
+    membership_remove,
+    organisation_create,
+    organisation_update,
+    supplier_register,
+)
+
+__all__ = [
+    "ALREADY_MEMBER",
+    "CURRENT_PASSWORD_WRONG",
+    "EMAIL_TAKEN",
+    "INVITATION_EXPIRED",
+    "INVITATION_INVALID",
+    "INVITATION_LIFETIME",
+    "INVITATION_OTHER_EMAIL",
+    "LAST_ADMIN",
+    "ROLE_WRONG_KIND",
+    "TOKEN_ALREADY_REVOKED",
+    "TOKEN_LIFETIME_DAYS_DEFAULT",
+    "TOKEN_LIFETIME_DAYS_MAX",
+    "TOKEN_LIFETIME_OUT_OF_RANGE",
+    "TOKEN_NAME_TAKEN",
+    "TOKEN_TOUCH_INTERVAL",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_for_secret",
+    "member_add",
+    "membership_remove",
+    "organisation_create",
+    "organisation_update",
+    "password_change",
+    "password_reset_complete",
+    "sign_in_record",
+    "supplier_register",
+]

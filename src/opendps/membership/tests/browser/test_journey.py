@@ -275,9 +275,9 @@ def test_every_other_membership_and_market_page_is_accessible(page: Any, people:
     assert_accessible(page)
     page.get_by_label("Confidence and motivation").check()
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("We have filled in answers you gave before")).to_be_visible()
-    page.get_by_role("button", name="Send application").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Upload a file for")
+    # The application is now a task list (its own journey: test_tasklist_journey.py).
+    expect(page).to_have_url(re.compile(r"/applications/drafts/\d+$"))
+    expect(page.get_by_role("link", name="Check your answers and send")).to_have_count(0)
     assert_accessible(page)
     sign_out(page)
 

@@ -24,6 +24,7 @@ from opendps.web.forms import MoneyField
 T = TypeVar("T")
 
 DATE_INVALID = _("Enter a real date, for example 27 3 2028")
+MONTH_INVALID = _("Enter a real month and year, for example 3 2028")
 
 # Fields only one regime asks for; the page reveals them under that regime's radio and
 # the form passes on only those of the regime chosen.
@@ -67,7 +68,8 @@ class DateField(forms.Field):
                 raise ValueError(numbers["year"])
             return date(numbers["year"], numbers["month"], numbers.get("day", 1))
         except (TypeError, ValueError):
-            message = self.error_messages.get("invalid", DATE_INVALID)
+            fallback = DATE_INVALID if "day" in self._parts() else MONTH_INVALID
+            message = self.error_messages.get("invalid", fallback)
             raise ValidationError(message, code="invalid") from None
 
     def prepare_value(self, value: Any) -> list[str]:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
@@ -160,6 +161,15 @@ class OpenDpsApi(NinjaAPI):
                     responses.setdefault(status, answer)
         return schema
 
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<app>_api_<view>``, as ninja names it, also for a view in a module of an app's
+        ``api`` package (an API split by area keeps its operation ids)."""
+        module = operation.view_func.__module__
+        package, split, _area = module.partition(".api.")
+        if split:
+            module = f"{package}.api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
         """The answer being built, kept on the request so a paginator can set its headers."""
         response = super().create_temporal_response(request)
@@ -262,6 +272,7 @@ def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 
 def _add_routers() -> None:
     from opendps.accounts.api import router as accounts_router
+    from opendps.brokerage.api import router as brokerage_router
     from opendps.challenges.api import router as challenges_router
     from opendps.competitions.api import router as competitions_router
     from opendps.contracts.api import router as contracts_router
@@ -277,6 +288,7 @@ def _add_routers() -> None:
     api.add_router("/", competitions_router)
     api.add_router("/", contracts_router)
     api.add_router("/", challenges_router)
+    api.add_router("/", brokerage_router)
     api.add_router("/", insights_router)
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opendps.accounts import permissions
 from opendps.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
-from opendps.core.errors import NotFound
+from opendps.core.errors import NotFound, NotPermitted, RuleViolation
 from opendps.core.models import AuditEvent
 
 ORGANISATION_NOT_FOUND = _("Organisation not found.")
+CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
 
 
 def organisation_list_for_user(actor: User) -> QuerySet[Organisation]:
@@ -24,6 +26,19 @@ def organisation_get(actor: User, *, organisation_id: int) -> Organisation:
     if organisation_id not in permissions.role_map(actor):
         raise NotFound(ORGANISATION_NOT_FOUND)
     return Organisation.objects.get(pk=organisation_id)
+
+
+def acting_supplier(actor: User, supplier_id: int | None, not_a_supplier: Any) -> Organisation:
+    """The supplier named, if the actor works for it; else the actor's only supplier. An
+    API caller acting for several suppliers must name one."""
+    if supplier_id is not None:
+        return organisation_get(actor, organisation_id=supplier_id)
+    suppliers = [o for o in organisation_list_for_user(actor) if o.is_supplier]
+    if not suppliers:
+        raise NotPermitted(not_a_supplier)
+    if len(suppliers) > 1:
+        raise RuleViolation(CHOOSE_SUPPLIER, code="choose_supplier")
+    return suppliers[0]
 
 
 def membership_list(actor: User, *, organisation: Organisation) -> QuerySet[Membership]:

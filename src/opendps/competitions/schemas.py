@@ -601,6 +601,11 @@ class StandingOfferIn(Schema):
     description: RequiredLongText
     delivery_areas: list[Area] = Field(default_factory=list, max_length=200)
     capacity: ShortText = ""
+    social_value: LongText = Field(
+        "",
+        description="The social value the member commits to; a one-step answer to a rapid "
+        "call uses it for the social value criterion.",
+    )
     price_per_service_user: (
         Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2, allow_inf_nan=False)] | None
     ) = None
@@ -618,6 +623,7 @@ class StandingOfferOut(Schema):
     description: str
     delivery_areas: list[str]
     capacity: str
+    social_value: str
     price_per_service_user: Decimal | None
     price_per_hour: Decimal | None
     currency: Currency = CURRENCY

@@ -1777,6 +1777,7 @@ def offer_payload(**overrides: Any) -> dict[str, Any]:
         "description": "1-2-1 CV coaching",
         "delivery_areas": ["Leeds", " Bradford "],
         "capacity": "40 claimants a month",
+        "social_value": "Two apprentices from the area each year.",
         "price_per_hour": "32.50",
     } | overrides
 
@@ -1842,6 +1843,7 @@ def test_standing_offer_save_per_role(people, api_client_for, role, market):
     body = response.json()
     assert body["member_id"] == member.pk
     assert body["delivery_areas"] == ["Leeds", "Bradford"]
+    assert body["social_value"] == "Two apprentices from the area each year."
     assert StandingOffer.objects.get().price_per_hour == Decimal("32.50")
     again = put(
         client,

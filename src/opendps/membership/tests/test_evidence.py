@@ -153,6 +153,14 @@ def test_nobody_else_reaches_a_suppliers_locker(people):
     assert "Choose a document from your own evidence locker" in text_of(response)
     assert "Alpha cover" not in text_of(response)
     assert not draft.documents.exists()
+    # "Save and come back later" does not drop the refused choice in silence either.
+    later = beta.post(
+        f"/applications/drafts/{draft.pk}/sections/{number}",
+        {f"locker_{INSURANCE_FILE}": str(document.pk), "later": "1"},
+    )
+    assert later.status_code == 200
+    assert "Choose a document from your own evidence locker" in text_of(later)
+    assert not draft.documents.exists()
     with pytest.raises(NotPermitted):
         services.draft_save_section(
             actor=people.supplier_b_admin,

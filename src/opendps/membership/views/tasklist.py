@@ -138,7 +138,10 @@ def draft_section(request: AuthedRequest, draft_id: int, number: int) -> HttpRes
             ),
             lambda error: form.field_for(error.data, request.FILES.items()),
         )
-        if saved is not None and later:
+        # Leaving is fine with answers half done, but not with a locker document that
+        # could not be used (removed or expired meanwhile): the supplier must know.
+        locker_refused = any(name.startswith(SectionForm.locker_name("")) for name in form.errors)
+        if saved is not None and later and not locker_refused:
             messages.success(
                 request,
                 _("Your answers are saved. You can come back and finish the application later."),

@@ -27,7 +27,7 @@ from opendps.competitions import services as competition_services
 from opendps.competitions.schemas import ReceiptOut
 from opendps.competitions.services.tenders import NOT_INVITED
 from opendps.core.errors import NotFound
-from opendps.markets.schemas import MAX_ID
+from opendps.markets.schemas import MAX_ID, TextId
 from opendps.membership.models import CategoryMember
 from opendps.membership.selectors import MEMBER_NOT_FOUND
 from opendps.web.api_pages import Paging
@@ -42,7 +42,7 @@ NOT_A_PROVIDER = _("Only a provider's own staff can read or record its capacity.
 
 
 class SupplierQuery(Schema):
-    supplier_id: int | None = None
+    supplier_id: TextId | None = None
 
 
 @router.get(

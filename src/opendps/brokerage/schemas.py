@@ -13,7 +13,7 @@ from opendps.brokerage.models import Placement
 from opendps.brokerage.status import PlacementStatus, placement_status
 from opendps.competitions.schemas import Price
 from opendps.core import clock
-from opendps.markets.schemas import Id
+from opendps.markets.schemas import Id, TextId
 
 Zone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -21,7 +21,7 @@ CapacityKindIn = Literal["care_hours", "vacancies"]
 
 
 class PlacementFilter(Schema):
-    call_id: Id | None = Field(None, description="Only the placements of this call.")
+    call_id: TextId | None = Field(None, description="Only the placements of this call.")
     status: PlacementStatus | None = Field(None, description="Only placements in this status.")
 
 

@@ -111,6 +111,14 @@ class CallIn(Schema):
         description="PCR 2015, sub-central authorities: a shorter tender period in hours, "
         "agreed with every member of the category.",
     )
+    acceptance_hours: int | None = Field(
+        None,
+        ge=1,
+        le=72,
+        description="Rapid calls only (care brokerage): after the award the placement is "
+        "offered to the best-ranked provider, who has this many hours to accept before it "
+        "passes to the next; no contract is made until one accepts.",
+    )
     price_basis: PriceBasis = Field(
         PriceBasis.TOTAL,
         description="What a tendered price means: `total` (the whole contract) or "
@@ -150,6 +158,7 @@ class CallOut(Schema):
     expected_quantity: Decimal | None
     criteria: list[CriterionOut]
     agreed_period_hours: int | None
+    acceptance_hours: int | None
     deadline: datetime
     clarification_deadline: datetime
     created_at: datetime

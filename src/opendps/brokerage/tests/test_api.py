@@ -206,3 +206,14 @@ def test_a_rapid_call_is_answered_from_the_standing_offer(people, market, api_cl
     no_offer = api_client_for(people.supplier_b_admin).post(path, {})
     assert no_offer.status_code == 422
     assert api_client_for(people.other_buyer).post(path, {}).status_code in {403, 404}
+
+
+def test_placements_filter_by_call_and_refuse_a_bad_filter(people, awarded, api_client_for):
+    api = api_client_for(people.buyer)
+    mine = api.get("/api/v1/placements", call_id=str(awarded.pk)).json()["items"]
+    assert [p["call_id"] for p in mine] == [awarded.pk]
+    assert api.get("/api/v1/placements", call_id=str(awarded.pk + 1)).json()["items"] == []
+    for bad in ({"call_id": "x"}, {"status": "maybe"}, {"call_id": "0"}):
+        response = api.get("/api/v1/placements", **bad)
+        assert response.status_code == 422, bad
+        assert response.json()["detail"]

@@ -3,9 +3,10 @@
 Before the deadline nobody may read a tender (Annex IV (b)) — except its own supplier, who
 wrote it and may replace it until then. Changing a tender starts from the current one: its
 price, answers and notes are unsealed for the supplier's own people (administrators and bid
-writers), each read audited, and the documents it chooses to keep are carried into the new
-tender, sealed again. After the deadline the supplier cannot change its tender, so this
-reads nothing; the authority still reads tenders only by opening the box.
+writers), the reads audited (once a minute per person and call), and the documents it
+chooses to keep are carried into the new tender, sealed again. After the deadline the
+supplier cannot change its tender, so this reads nothing; the authority still reads
+tenders only by opening the box.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from opendps.accounts.models import Organisation, User
 from opendps.competitions.models import Call, TenderSubmission
 from opendps.competitions.opened import OpenedTender, unseal_own_document, unseal_own_tender
 from opendps.competitions.services.common import TENDER_ROLES
+from opendps.competitions.services.refusals import recorded_this_minute
 from opendps.core import clock
 from opendps.core.audit import audit_record
 from opendps.core.errors import RuleViolation
@@ -45,19 +47,23 @@ def _check(actor: User, call: Call, supplier: Organisation) -> None:
 @transaction.atomic(durable=True)
 def tender_own_read(*, actor: User, call: Call, supplier: Organisation) -> OpenedTender | None:
     """The supplier's live tender in clear, for its own people, before the deadline; None
-    when it has none. Each read is audited."""
+    when it has none. Reads are audited, at most once a minute per person and call."""
     _check(actor, call, supplier)
     submission = _live(call, supplier)
     if submission is None:
         return None
     opened = unseal_own_tender(call, submission)
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.TENDER_READ_BY_SUPPLIER,
-        subject=submission,
-        organisation_id=supplier.pk,
-        data={"call_id": call.pk},
-    )
+    # Every visit to the tender form reads the tender: one event per person, call and
+    # minute says who read it when, without a reloaded page flooding the audit chain.
+    event = AuditEventType.TENDER_READ_BY_SUPPLIER
+    if not recorded_this_minute(event, actor, clock.now(), data__call_id=call.pk):
+        audit_record(
+            actor=actor,
+            event_type=event,
+            subject=submission,
+            organisation_id=supplier.pk,
+            data={"call_id": call.pk},
+        )
     return opened
 
 

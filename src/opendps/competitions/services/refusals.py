@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
@@ -71,6 +71,26 @@ def is_refusal(error: DomainError) -> bool:
     return isinstance(error, NotFound | NotPermitted) or error.code in REFUSAL_CODES
 
 
+def recorded_this_minute(
+    event_type: AuditEventType, actor: Any, now: datetime, **same: Any
+) -> bool:
+    """Whether ``actor`` already has an ``event_type`` event matching ``same`` in the minute
+    of ``now``: the throttle that keeps a reloaded page from flooding the audit chain.
+
+    Call it inside the transaction that would write the event: it locks the chain head,
+    which every audit append locks, so the check and the write are one step for every
+    process."""
+    AuditChainHead.objects.select_for_update().filter(id=1).first()
+    minute = now.replace(second=0, microsecond=0)
+    return AuditEvent.objects.filter(
+        event_type=event_type,
+        actor_id=getattr(actor, "pk", None),
+        occurred_at__gte=minute,
+        occurred_at__lt=minute + timedelta(minutes=1),
+        **same,
+    ).exists()
+
+
 def tender_access_refused(
     *, actor: Any, call_id: int, attempt: TenderAttempt, reason: str
 ) -> AuditEvent | None:
@@ -80,7 +100,6 @@ def tender_access_refused(
     Runs in its own transaction: call it outside the refused service's transaction.
     """
     now = clock.now()
-    minute = now.replace(second=0, microsecond=0)
     call = Call.objects.only("pk", "buyer_id").filter(pk=call_id).first()
     same: dict[str, Any] = {"data__attempt": str(attempt)}
     if call is None:
@@ -88,17 +107,7 @@ def tender_access_refused(
     else:
         same["data__call_id"] = call_id
     with transaction.atomic(durable=True):
-        # The chain head is what every audit append locks: holding it makes the check and
-        # the write one step for every process.
-        AuditChainHead.objects.select_for_update().filter(id=1).first()
-        recorded = AuditEvent.objects.filter(
-            event_type=AuditEventType.TENDER_ACCESS_REFUSED,
-            actor_id=getattr(actor, "pk", None),
-            occurred_at__gte=minute,
-            occurred_at__lt=minute + timedelta(minutes=1),
-            **same,
-        ).exists()
-        if recorded:
+        if recorded_this_minute(AuditEventType.TENDER_ACCESS_REFUSED, actor, now, **same):
             return None
         data: dict[str, Any] = {
             "call_id": call_id,

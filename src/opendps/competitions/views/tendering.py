@@ -33,8 +33,14 @@ from opendps.core import clock
 from opendps.core.errors import DomainError, NotFound
 from opendps.web.forms import call_service
 from opendps.web.organisation import AuthedRequest
+from opendps.web.views.errors import error_page
 
 DOCUMENT_NOT_FOUND = gettext_lazy("Document not found.")
+DOCUMENT_GONE_TITLE = gettext_lazy("This document's file is missing")
+DOCUMENT_GONE = gettext_lazy(
+    "The sealed file of this document is missing from storage, so it cannot be shown. "
+    "The rest of the tender is unaffected. Tell the platform's support team."
+)
 RECEIPT_NOT_FOUND = gettext_lazy("Receipt not found.")
 
 
@@ -285,6 +291,11 @@ def tender_document(
     if not 0 <= index < len(documents) or index >= len(tender.documents):
         raise NotFound(DOCUMENT_NOT_FOUND)
     meta = tender.documents[index]
+    stored = documents[index].file
+    if not stored.storage.exists(stored.name):
+        # Lost from storage (or never copied to this node): say so, not a server error. It is
+        # no refused attempt either: the person may read it, the file is simply gone.
+        return error_page(request, 410, title=DOCUMENT_GONE_TITLE, detail=DOCUMENT_GONE)
     response = HttpResponse(
         unseal_document(call, documents[index], index), content_type=meta["content_type"]
     )

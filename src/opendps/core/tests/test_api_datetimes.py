@@ -163,6 +163,7 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
                 "title": "Employment Support DPS",
                 "description": "Support for people looking for work.",
                 "cpv_codes": ["79600000-0"],
+                "light_touch": True,  # employment services: rapid calls may be run
                 "estimated_value": "1000000",
                 "estimated_purchases": 500,
                 "validity_starts_at": start.isoformat(),
@@ -237,6 +238,69 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
         api.ok("supplier_b_admin", "POST", f"{c}/tenders", {"price": "5000", "answers": answers})
         api.ok("anonymous", "POST", "/api/v1/receipts/verify", receipt)
         api.ok("supplier_b_admin", "POST", f"{closed}/tenders", {"price": "1", "answers": answers})
+
+        # Care brokerage: a rapid call with a placement to accept within 2 hours.
+        api.ok(
+            "supplier_a_admin",
+            "POST",
+            "/api/v1/capacity",
+            {
+                "member_id": alpha_member["id"],
+                "zone": "Leeds",
+                "kind": "care_hours",
+                "amount": "20",
+                "available_from": now.date().isoformat(),
+            },
+        )
+        rapid = api.ok(
+            "buyer",
+            "POST",
+            "/api/v1/competitions",
+            {
+                "category_id": category["id"],
+                "title": "Coaching for one claimant this week",
+                "requirement": "Three sessions.",
+                "estimated_value": "300",
+                "deadline": (now + timedelta(hours=3)).isoformat(),
+                "rapid": True,
+                "service_user_needs": "Confidence building before interviews.",
+                "acceptance_hours": 2,
+            },
+        )
+        r = f"/api/v1/competitions/{rapid['id']}"
+        rapid = api.ok("buyer", "POST", f"{r}/publish")
+        api.ok("supplier_a_admin", "POST", f"{r}/tenders/from-offer", {})
+        rapid_answers = {
+            k["key"]: "Our approach." for k in rapid["criteria"] if k["kind"] != "price"
+        }
+        api.ok(
+            "supplier_b_admin", "POST", f"{r}/tenders", {"price": "30", "answers": rapid_answers}
+        )
+
+    with time_machine.travel(
+        datetime.fromisoformat(rapid["deadline"]) + timedelta(minutes=1), tick=False
+    ):
+        api.ok("buyer", "POST", f"{r}/open")
+        api.ok("evaluator", "POST", f"{r}/conflict", {"has_conflict": False})
+        rapid_scores = {
+            str(t["submission_id"]): {
+                key: {"score": 4 if n == 0 else 2, "reason": "Sound."} for key in rapid_answers
+            }
+            for n, t in enumerate(api.ok("buyer", "GET", f"{r}/tenders")["items"])
+        }
+        api.ok("evaluator", "POST", f"{r}/scores", {"scores": rapid_scores, "submit": True})
+        api.ok("commissioner", "POST", f"{r}/moderation", {"scores": rapid_scores})
+        api.ok("buyer", "POST", f"{r}/award")
+        [first] = api.ok("buyer", "GET", "/api/v1/placements", call_id=rapid["id"])["items"]
+        first_role, second_role = (
+            ("supplier_a_admin", "supplier_b_admin")
+            if first["supplier_id"] == people.supplier_a.pk
+            else ("supplier_b_admin", "supplier_a_admin")
+        )
+        p = f"/api/v1/placements/{first['id']}"
+        api.ok(first_role, "POST", f"{p}/decline", {"reason": "No coach free this week."})
+        [second] = api.ok(second_role, "GET", "/api/v1/placements", status="waiting")["items"]
+        api.ok(second_role, "POST", f"/api/v1/placements/{second['id']}/acceptance")
 
     deadline = datetime.fromisoformat(call["deadline"])
     with time_machine.travel(deadline + timedelta(minutes=1), tick=False):
@@ -347,6 +411,7 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
             "call_id": call["id"],
             "contract_id": contract["id"],
             "challenge_id": challenge["id"],
+            "placement_id": first["id"],
         }
         for method, template in sorted(api.operations):
             if method != "GET":

@@ -1,6 +1,8 @@
 """One small platform for the route x role test: an authority's market with both test
 suppliers, an awarded call with its contract, an open call holding a sealed tender, a draft,
-a planned call, a declaration request, an alert; and a person in every outside role.
+a planned call, a declaration request, an alert; supplier A's applications, draft, evidence
+locker, challenge, standing offer and placement (``route_records``); and a person in every
+outside role.
 
 Built once per test module, through the real services, on fixed days of 2027; the test
 then runs at ``NOW`` (the open call is still open, the awarded one is under contract).
@@ -15,7 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -30,6 +31,12 @@ from opendps.testing.factories import (
     tender,
 )
 from opendps.testing.fixtures import People, make_people, make_person
+from opendps.web.tests.route_records import (
+    CHALLENGE_GROUNDS,
+    at,
+    build_applying,
+    build_brokerage,
+)
 
 NOW = datetime(2027, 3, 3, 12, tzinfo=LONDON)
 
@@ -39,11 +46,7 @@ WINNER_ANSWER = "WINNERCANARYQ8 our awarded method"
 LOSER_ANSWER = "LOSERCANARYQ9 our losing method"
 LOSER_PRICE = "8765.43"
 PERFORMANCE_NOTE = "PERFCANARYQ6 the claimant in room 2"
-CANARIES = (SEALED_ANSWER, WINNER_ANSWER, LOSER_ANSWER, PERFORMANCE_NOTE)
-
-
-def at(year: int, month: int, day: int, hour: int = 9) -> Any:
-    return time_machine.travel(datetime(year, month, day, hour, tzinfo=LONDON), tick=False)
+CANARIES = (SEALED_ANSWER, WINNER_ANSWER, LOSER_ANSWER, PERFORMANCE_NOTE, CHALLENGE_GROUNDS)
 
 
 @dataclass
@@ -83,6 +86,7 @@ def build_route_world() -> RouteWorld:
     from opendps.contracts.models import Contract
     from opendps.membership import services as membership_services
     from opendps.membership.models import ApplicationDocument, CategoryMember
+    from opendps.publication.tasks import bulk_export_write
     from opendps.publication.tests.conftest import evaluate_and_award
 
     people = make_people()
@@ -193,6 +197,9 @@ def build_route_world() -> RouteWorld:
         "ocid": Context.from_settings().ocid("call", awarded.pk),
         "form_question_id": questionnaire_of(category).questions[0].id,
     }
+    ids |= build_applying(people, awarded.pk) | build_brokerage(people)
+    with at(2027, 3, 3, 12):
+        bulk_export_write()  # the nightly job's file, so /ocds/export is walked with it
     return RouteWorld(people=people, persons=persons, ids=ids)
 
 

@@ -8,13 +8,14 @@ Pure code: no database.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from opendps.competitions.criteria import SCORE_LABELS, CriterionKind
-from opendps.web.jinja import money_text
+from opendps.web.jinja import datetime_text, money_text
 
 
 def advantages_data(
@@ -94,9 +95,31 @@ def advantage_text(item: dict[str, Any]) -> str:
     return text
 
 
+def placement_not_taken_text(content: dict[str, Any]) -> str | None:
+    """Why a rapid call's placement passed from this bidder to the next-ranked tender, when
+    it did (brokerage records ``placement_not_taken``)."""
+    fact = content.get("placement_not_taken")
+    if not fact:
+        return None
+    when = datetime_text(datetime.fromisoformat(fact["at"]))
+    if fact["outcome"] == "declined":
+        return _(
+            "The placement was offered to you and you declined it on %(when)s, so it passed "
+            "to the next-ranked tender."
+        ) % {"when": when}
+    return _(
+        "The placement was offered to you and was not accepted in time (by %(when)s), so "
+        "it passed to the next-ranked tender."
+    ) % {"when": when}
+
+
 def advantages_text(content: dict[str, Any]) -> list[str]:
     """The advantages of a stored feedback in words; feedback written before they were
-    stored as facts keeps the sentences it was written with."""
+    stored as facts keeps the sentences it was written with. A bidder whose placement
+    passed to the next tender is told that first (the winner then did not do better)."""
+    not_taken = placement_not_taken_text(content)
     if "advantages" in content:
-        return [advantage_text(item) for item in content["advantages"]]
-    return list(content.get("relative_advantages") or [])
+        words = [advantage_text(item) for item in content["advantages"]]
+    else:
+        words = list(content.get("relative_advantages") or [])
+    return [not_taken, *words] if not_taken else words

@@ -83,15 +83,31 @@ def _record_tampering(call: Call) -> None:
         )
 
 
+class SealedFileMissing(Exception):
+    """A tender document's sealed file is not in storage (lost, or never copied)."""
+
+
+def _unseal_file(call: Call, document: SealedDocument, index: int) -> bytes:
+    """One document's sealed file, decrypted; a broken seal is recorded like a tender's."""
+    assert call.wrapped_private_key is not None
+    try:
+        with document.file.open("rb") as handle:
+            sealed = handle.read()
+    except FileNotFoundError as error:
+        raise SealedFileMissing(document.pk) from error
+    info = f"{_info(call, document.submission.supplier_id)}:document:{index}"
+    try:
+        key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
+        return sealing.unseal(sealed, key, info)
+    except sealing.SealBroken:
+        _record_tampering(call)
+        raise
+
+
 def unseal_document(call: Call, document: SealedDocument, index: int) -> bytes:
     if call.opened_at is None:
         raise PermissionError("tenders of an unopened call cannot be read")
-    assert call.wrapped_private_key is not None
-    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
-    with document.file.open("rb") as handle:
-        sealed = handle.read()
-    info = f"{_info(call, document.submission.supplier_id)}:document:{index}"
-    return sealing.unseal(sealed, key, info)
+    return _unseal_file(call, document, index)
 
 
 def unseal_own_tender(call: Call, submission: TenderSubmission) -> OpenedTender:
@@ -117,9 +133,4 @@ def unseal_own_document(call: Call, document: SealedDocument, index: int) -> byt
     submission = document.submission
     if submission.call_id != call.pk or submission.withdrawn_at or submission.superseded_at:
         raise PermissionError("only a supplier's own live tender can be read before opening")
-    assert call.wrapped_private_key is not None
-    key = sealing.call_private_key(bytes(call.wrapped_private_key), call.seal_label)
-    with document.file.open("rb") as handle:
-        sealed = handle.read()
-    info = f"{_info(call, submission.supplier_id)}:document:{index}"
-    return sealing.unseal(sealed, key, info)
+    return _unseal_file(call, document, index)

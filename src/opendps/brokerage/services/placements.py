@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from opendps.accounts import permissions
 from opendps.accounts.models import User
 from opendps.brokerage.models import Placement
+from opendps.brokerage.services.feedback import (
+    feedback_follow_winner,
+    feedback_placement_not_taken,
+)
 from opendps.competitions.models import Award, Call
 from opendps.competitions.services.common import (
     BUY_ROLES,
@@ -74,10 +78,13 @@ def _offer_next(*, actor: User | None, call: Call, award: Award, now: datetime) 
             offered_at=now,
             respond_by=now + timedelta(hours=call.acceptance_hours),
         )
-        # The provider offered the placement is the one the contract will be made with.
-        award.winner_id = entry["submission_id"]
-        award.contract_value = Decimal(entry["value"])
-        award.save(update_fields=["winner", "contract_value"])
+        # The provider offered the placement is the one the contract will be made with,
+        # and the winner every bidder's feedback is compared with.
+        if award.winner_id != entry["submission_id"]:
+            award.winner_id = entry["submission_id"]
+            award.contract_value = Decimal(entry["value"])
+            award.save(update_fields=["winner", "contract_value"])
+            feedback_follow_winner(call, award)
         audit_record(
             actor=actor,
             event_type=AuditEventType.PLACEMENT_OFFERED,
@@ -181,6 +188,7 @@ def placement_decline(*, actor: User, placement: Placement | int, reason: str) -
         organisation_id=call.buyer_id,
         data={"call_id": call.pk, "supplier_id": placement.supplier_id, "reason": reason.strip()},
     )
+    feedback_placement_not_taken(placement, outcome="declined")
     _tell_not_taken(call, placement)
     _offer_next(actor=actor, call=call, award=placement.award, now=now)
     return placement
@@ -222,6 +230,7 @@ def _lapse(pk: int) -> bool:
         organisation_id=call.buyer_id,
         data={"call_id": call.pk, "supplier_id": placement.supplier_id},
     )
+    feedback_placement_not_taken(placement, outcome="lapsed")
     _tell_not_taken(call, placement)
     _offer_next(actor=None, call=call, award=placement.award, now=now)
     return True

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from opendps.accounts import permissions
 from opendps.accounts.models import Organisation, User
 from opendps.competitions.models import Call, TenderSubmission
-from opendps.competitions.opened import OpenedTender, unseal_own_document, unseal_own_tender
+from opendps.competitions.opened import (
+    OpenedTender,
+    SealedFileMissing,
+    unseal_own_document,
+    unseal_own_tender,
+)
 from opendps.competitions.services.common import TENDER_ROLES
 from opendps.competitions.services.refusals import recorded_this_minute
 from opendps.core import clock
@@ -30,6 +35,10 @@ from opendps.core.events import AuditEventType
 
 OWN_TENDER_CLOSED = _("The deadline has passed: your tender can no longer be changed.")
 NO_DOCUMENT_TO_KEEP = _("Your current tender has no document %(index)s to keep.")
+DOCUMENT_FILE_MISSING = _(
+    "The file of document %(index)s of your current tender is missing from storage: "
+    "upload it again instead of keeping it."
+)
 
 
 def _live(call: Call, supplier: Organisation) -> TenderSubmission | None:
@@ -85,6 +94,9 @@ def tender_own_documents(
     for index in wanted:
         if not 0 <= index < min(len(documents), len(meta)):
             raise RuleViolation(NO_DOCUMENT_TO_KEEP, code="file_keep", index=index + 1)
-        content = unseal_own_document(call, documents[index], index)
+        try:
+            content = unseal_own_document(call, documents[index], index)
+        except SealedFileMissing:
+            raise RuleViolation(DOCUMENT_FILE_MISSING, code="file_keep", index=index + 1) from None
         files.append(SimpleUploadedFile(meta[index]["name"], content, meta[index]["content_type"]))
     return files

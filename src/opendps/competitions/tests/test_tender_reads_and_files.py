@@ -9,9 +9,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 
 from opendps.competitions import services
-from opendps.competitions.tests.test_own_tender import reads
+from opendps.competitions.tests.test_own_tender import reads, tender_data
 from opendps.competitions.tests.test_views import live, marked_answers, pdf, text_of
 from opendps.core.events import AuditEventType
 from opendps.core.models import AuditEvent
@@ -63,3 +64,34 @@ def test_an_opened_documents_missing_file_answers_gone_not_a_server_error(people
     # The buyer may read it: a lost file is no refused attempt on the tenders.
     refused = AuditEvent.objects.filter(event_type=AuditEventType.TENDER_ACCESS_REFUSED)
     assert not refused.exists()
+
+
+def test_keeping_a_document_whose_file_is_lost_asks_for_it_again(people, tendered):
+    """Changing a tender and keeping a document whose sealed file is gone: a field error
+    that says to upload it again; the tender as it was stays in force."""
+    before = live(tendered, people.supplier_a)
+    stored = before.documents.get().file
+    stored.storage.delete(stored.name)
+    response = client_for(people.supplier_a_admin).post(
+        f"/calls/{tendered.pk}/tender", tender_data(price="4100", keep=["0"])
+    )
+    assert response.status_code == 200
+    assert "missing from storage: upload it again" in text_of(response)
+    assert live(tendered, people.supplier_a).pk == before.pk
+
+
+def test_a_tampered_document_is_recorded_as_a_broken_seal(people, tendered):
+    submission = live(tendered, people.supplier_a)
+    stored = submission.documents.get().file
+    with stored.storage.open(stored.name, "rb") as handle:
+        sealed = bytearray(handle.read())
+    sealed[-1] ^= 1
+    stored.storage.delete(stored.name)
+    stored.storage.save(stored.name, ContentFile(bytes(sealed)))
+    with time_machine.travel(tendered.deadline + timedelta(minutes=1), tick=False):
+        services.call_open(actor=people.buyer, call=tendered)
+        response = client_for(people.buyer).get(
+            f"/calls/{tendered.pk}/tenders/{submission.pk}/documents/0"
+        )
+    assert response.status_code == 409  # refused, with the reason, never the content
+    assert AuditEvent.objects.filter(event_type=AuditEventType.SEAL_BROKEN_DETECTED).exists()

@@ -18,7 +18,7 @@ from opendps.competitions import selectors, services
 from opendps.competitions.criteria import CriterionKind
 from opendps.competitions.forms import ConfirmForm, TenderForm
 from opendps.competitions.models import Call, StandingOffer, TenderSubmission
-from opendps.competitions.opened import unseal_document
+from opendps.competitions.opened import SealedFileMissing, unseal_document
 from opendps.competitions.services.refusals import TenderAttempt, refusals_audited
 from opendps.competitions.status import CallStatus
 from opendps.competitions.views.common import (
@@ -291,14 +291,13 @@ def tender_document(
     if not 0 <= index < len(documents) or index >= len(tender.documents):
         raise NotFound(DOCUMENT_NOT_FOUND)
     meta = tender.documents[index]
-    stored = documents[index].file
-    if not stored.storage.exists(stored.name):
+    try:
+        content = unseal_document(call, documents[index], index)
+    except SealedFileMissing:
         # Lost from storage (or never copied to this node): say so, not a server error. It is
         # no refused attempt either: the person may read it, the file is simply gone.
         return error_page(request, 410, title=DOCUMENT_GONE_TITLE, detail=DOCUMENT_GONE)
-    response = HttpResponse(
-        unseal_document(call, documents[index], index), content_type=meta["content_type"]
-    )
+    response = HttpResponse(content, content_type=meta["content_type"])
     response["Content-Disposition"] = f'attachment; filename="{meta["name"]}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

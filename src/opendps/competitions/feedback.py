@@ -113,11 +113,12 @@ def placement_not_taken_text(content: dict[str, Any]) -> str | None:
     ) % {"when": when}
 
 
-def advantages_text(content: dict[str, Any]) -> list[str]:
+def advantages_text(content: dict[str, Any], *, with_placement: bool = True) -> list[str]:
     """The advantages of a stored feedback in words; feedback written before they were
     stored as facts keeps the sentences it was written with. A bidder whose placement
-    passed to the next tender is told that first (the winner then did not do better)."""
-    not_taken = placement_not_taken_text(content)
+    passed to the next tender is told that first (the winner then did not do better),
+    unless the page says it on its own (``with_placement=False``)."""
+    not_taken = placement_not_taken_text(content) if with_placement else None
     if "advantages" in content:
         words = [advantage_text(item) for item in content["advantages"]]
     else:

@@ -93,6 +93,10 @@ def test_a_decline_makes_the_next_provider_the_winner_the_others_are_compared_wi
     assert "Gamma Homecare Ltd" in text
     assert "you declined it" in text
     assert "Your tender won" not in text
+    # Under its own heading, not among "where the winning tender did better".
+    placement = text.index("The placement</h2>")
+    assert placement < text.index("you declined it")
+    assert "Where the winning tender did better" not in text
 
 
 def test_no_answer_in_time_passes_the_win_on_and_says_so(people, gamma, ranked_three):

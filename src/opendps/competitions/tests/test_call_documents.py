@@ -116,3 +116,16 @@ def test_the_buyer_uploads_from_the_page_and_the_invitee_sees_the_link(people, c
     services.call_publish(actor=people.buyer, call=call)
     page = client_for(people.supplier_a_admin).get(f"/calls/{call.pk}").content.decode()
     assert "Download spec.pdf" in page
+
+
+def test_the_buyer_attaches_a_document_through_the_page(people, call):
+    """The page offers a real file input (a browser can only upload through one)."""
+    buyer = client_for(people.buyer)
+    page = buyer.get(f"/calls/{call.pk}/documents").content.decode()
+    assert 'type="file"' in page and 'name="file"' in page
+    assert 'enctype="multipart/form-data"' in page
+    posted = buyer.post(
+        f"/calls/{call.pk}/documents", {"kind": "specification", "file": pdf("spec.pdf")}
+    )
+    assert posted.status_code == 302
+    assert CallDocument.objects.get().original_name == "spec.pdf"

@@ -16,7 +16,7 @@ from opendps.accounts import permissions
 from opendps.accounts.models import Organisation
 from opendps.competitions import selectors, services
 from opendps.competitions.criteria import PRICE_FORMULA, TIE_BREAK_RULE, CriterionKind
-from opendps.competitions.feedback import advantages_text
+from opendps.competitions.feedback import advantages_text, placement_not_taken_text
 from opendps.competitions.forms import KIND_LABELS, SCORE_LABELS, AwardForm, ConfirmForm
 from opendps.competitions.models import Award, Call
 from opendps.competitions.preview import award_preview
@@ -218,7 +218,10 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
             "feedback": content,
             "terms": terms_from(content),
             "rows": rows,
-            "advantages": [] if content["won"] else advantages_text(content),
+            "advantages": (
+                [] if content["won"] else advantages_text(content, with_placement=False)
+            ),
+            "placement_note": placement_not_taken_text(content),
             "winner_name": selectors.feedback_winner_name(record),
             "standstill_ends_at": datetime.fromisoformat(standstill) if standstill else None,
         },

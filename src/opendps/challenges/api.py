@@ -4,6 +4,8 @@ The challenging supplier and the authority concerned see a challenge; to anyone 
 id is "not found", exactly like a missing one.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -159,74 +161,75 @@ def challenge_detail(request: AuthedRequest, challenge_id: ChallengeId) -> Chall
     return selectors.challenge_get(request.user, challenge_id=challenge_id)
 
 
-@router.post(
-    "/challenges/{challenge_id}/acknowledgement",
-    response=ChallengeDetailOut,
-    summary="The authority acknowledges the challenge; the supplier is told",
+# --- the authority's steps -----------------------------------------------------------------
+# Each step reads the challenge (the caller must see it), runs its service with the body's
+# fields as keyword arguments, and answers with the challenge as it now stands.
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str  # the view's name: its operation id and URL name
+    path: str
+    payload: type[Schema]  # its fields are the service's keyword arguments
+    service: Callable[..., Challenge]
+    summary: str
+
+
+_STEPS = (
+    _Step(
+        "challenge_acknowledge",
+        "acknowledgement",
+        NoteIn,
+        services.challenge_acknowledge,
+        "The authority acknowledges the challenge; the supplier is told",
+    ),
+    _Step(
+        "challenge_review",
+        "review",
+        RequiredNoteIn,
+        services.challenge_review_record,
+        "The authority records how the decision is being reviewed",
+    ),
+    _Step(
+        "challenge_proceedings",
+        "proceedings",
+        RequiredNoteIn,
+        services.challenge_proceedings_record,
+        "The authority records that court proceedings about the award were issued",
+    ),
+    _Step(
+        "challenge_decide",
+        "outcome",
+        OutcomeIn,
+        services.challenge_decide,
+        "The authority decides: upheld, partly upheld or dismissed, with reasons and remedy",
+    ),
+    _Step(
+        "challenge_remedy",
+        "remedy",
+        RequiredNoteIn,
+        services.challenge_remedy_record,
+        "The authority records that it carried out the remedy",
+    ),
 )
-def challenge_acknowledge(
-    request: AuthedRequest, challenge_id: ChallengeId, payload: NoteIn
-) -> Challenge:
-    challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
-    services.challenge_acknowledge(actor=request.user, challenge=challenge, note=payload.note)
-    return selectors.challenge_get(request.user, challenge_id=challenge_id)
 
 
-@router.post(
-    "/challenges/{challenge_id}/review",
-    response=ChallengeDetailOut,
-    summary="The authority records how the decision is being reviewed",
-)
-def challenge_review(
-    request: AuthedRequest, challenge_id: ChallengeId, payload: RequiredNoteIn
-) -> Challenge:
-    challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
-    services.challenge_review_record(actor=request.user, challenge=challenge, note=payload.note)
-    return selectors.challenge_get(request.user, challenge_id=challenge_id)
+def _step_view(step: _Step) -> Callable[..., Challenge]:
+    def view(request: AuthedRequest, challenge_id: ChallengeId, payload: Schema) -> Challenge:
+        challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
+        step.service(actor=request.user, challenge=challenge, **payload.model_dump())
+        return selectors.challenge_get(request.user, challenge_id=challenge_id)
+
+    # django-ninja reads the body schema from the annotation, the operation id and URL
+    # name from the function's name.
+    view.__annotations__["payload"] = step.payload
+    view.__name__ = view.__qualname__ = step.name
+    return view
 
 
-@router.post(
-    "/challenges/{challenge_id}/proceedings",
-    response=ChallengeDetailOut,
-    summary="The authority records that court proceedings about the award were issued",
-)
-def challenge_proceedings(
-    request: AuthedRequest, challenge_id: ChallengeId, payload: RequiredNoteIn
-) -> Challenge:
-    challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
-    services.challenge_proceedings_record(
-        actor=request.user, challenge=challenge, note=payload.note
-    )
-    return selectors.challenge_get(request.user, challenge_id=challenge_id)
-
-
-@router.post(
-    "/challenges/{challenge_id}/outcome",
-    response=ChallengeDetailOut,
-    summary="The authority decides: upheld, partly upheld or dismissed, with reasons and remedy",
-)
-def challenge_decide(
-    request: AuthedRequest, challenge_id: ChallengeId, payload: OutcomeIn
-) -> Challenge:
-    challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
-    services.challenge_decide(
-        actor=request.user,
-        challenge=challenge,
-        outcome=payload.outcome,
-        reasons=payload.reasons,
-        remedy=payload.remedy,
-    )
-    return selectors.challenge_get(request.user, challenge_id=challenge_id)
-
-
-@router.post(
-    "/challenges/{challenge_id}/remedy",
-    response=ChallengeDetailOut,
-    summary="The authority records that it carried out the remedy",
-)
-def challenge_remedy(
-    request: AuthedRequest, challenge_id: ChallengeId, payload: RequiredNoteIn
-) -> Challenge:
-    challenge = selectors.challenge_get(request.user, challenge_id=challenge_id)
-    services.challenge_remedy_record(actor=request.user, challenge=challenge, note=payload.note)
-    return selectors.challenge_get(request.user, challenge_id=challenge_id)
+for _step in _STEPS:
+    router.post(
+        f"/challenges/{{challenge_id}}/{_step.path}",
+        response=ChallengeDetailOut,
+        summary=_step.summary,
+    )(_step_view(_step))

@@ -1,7 +1,7 @@
 """The award preview: the ranking the award would make, computed without writing anything.
 
 ``award_decide`` ranks with the same ``criteria.rank`` over the same bids
-(``services.evaluation._bids``), so what the buyer confirms is what is awarded: a test
+(``services.award._bids``), so what the buyer confirms is what is awarded: a test
 holds the preview equal to the stored ranking.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from opendps.competitions import selectors
 from opendps.competitions.criteria import Ranked, criteria_parse, rank
 from opendps.competitions.models import Call
-from opendps.competitions.services.evaluation import _bids
+from opendps.competitions.services.award import _bids
 
 
 @dataclass(frozen=True)

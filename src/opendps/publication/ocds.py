@@ -316,6 +316,17 @@ def release_base(
     }
 
 
+def status_release(
+    ctx: Context, process: str, pk: int, kind: str, when: datetime, *, tag: str, status: str
+) -> dict[str, Any]:
+    """A release whose only news is the tender's new status (cancelled, unsuccessful,
+    withdrawn): the process and the row are one, so the tender id is ``{process}-{pk}``."""
+    release = release_base(ctx, process, pk, kind, pk, when)
+    release["tag"] = [tag]
+    release["tender"] = {"id": f"{process}-{pk}", "status": status}
+    return release
+
+
 def call_method_details(market: Market, *, rapid: bool) -> str:
     label, _admission = regime_text(market.regime)
     text = f"Call for competition under a {label}"

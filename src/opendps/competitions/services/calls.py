@@ -1,4 +1,5 @@
-"""Creating, publishing and cancelling calls; clarification questions and answers."""
+"""Drafting, creating and cancelling calls (publishing: ``publishing``; questions:
+``clarifications``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import DateTimeField, IntegerField, Value
+from django.db import transaction
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
@@ -21,27 +21,24 @@ from opendps.competitions.criteria import (
     criteria_parse,
     social_value_weight,
 )
-from opendps.competitions.models import Call, Clarification, Invitation
+from opendps.competitions.models import Call
 from opendps.competitions.pricing import PriceBasis, PriceTerms, terms_content
 from opendps.competitions.references import reference_next, reference_prefix
+
+# Re-exported: competitions.api reads it on this module.
+from opendps.competitions.services.clarifications import NOT_INVITED as NOT_INVITED
 from opendps.competitions.services.common import BUY_ROLES, lock_call, supplier_emails
 from opendps.competitions.status import CallStatus, call_status
-from opendps.core import clock, sealing
+from opendps.core import clock
 from opendps.core.audit import audit_record
 from opendps.core.errors import (
     Conflict,
-    NotFound,
-    NotPermitted,
     RuleViolation,
     full_clean_or_refuse,
 )
 from opendps.core.events import AuditEventType
-from opendps.core.jobs import job_enqueue_on_commit
 from opendps.markets.models import Category, Market
 from opendps.markets.status import MarketStatus, market_status
-from opendps.membership.models import CategoryMember
-from opendps.membership.services import first_period_applications_all_assessed
-from opendps.membership.status import active_members_q
 from opendps.notifications.services import email_send_on_commit
 from opendps.regimes import get_regime
 
@@ -50,20 +47,11 @@ RAPID_NOT_LIGHT_TOUCH = _(
     "Rapid calls are only for light-touch services (social, health, employment)."
 )
 NEEDS_ONLY_FOR_RAPID = _("A service user's needs belong to a rapid call for one service user.")
-NOT_DRAFT = _("Only a draft call can be published.")
-NO_MEMBERS = _("No admitted, active supplier in this category can be invited.")
-CLARIFICATION_AFTER_DEADLINE = _("The deadline for questions has passed.")
 CLARIFICATION_BEFORE_DEADLINE = _(
     "The deadline for questions must be before the deadline for tenders."
 )
-NOT_INVITED = _("Only suppliers invited to this call can do that.")
-ALREADY_ANSWERED = _("This question has already been answered.")
-NOT_OPEN = _("The call is not open.")
 CANNOT_CANCEL = _("A call that has been awarded, cancelled or closed cannot be cancelled.")
 REASON_REQUIRED = _("Give a reason.")
-TEXT_REQUIRED = _("Write the question.")
-ANSWER_REQUIRED = _("Write the answer.")
-QUESTION_NOT_FOUND = _("Question not found.")
 DEADLINE_IN_PAST = _("The deadline for tenders must be in the future.")
 DEADLINE_AFTER_VALIDITY = _("The deadline must fall within the market's period of validity.")
 VALUE_NOT_POSITIVE = _("The estimated value must be more than zero.")
@@ -316,152 +304,6 @@ def _check_deadline_from(
         sub_central_agreed_period=agreed,
         authority_is_sub_central=not market.authority.is_central_government,
     )
-
-
-def _check_deadline(call: Call, now: datetime) -> None:
-    _check_deadline_from(
-        call.market, call.deadline, now, rapid=call.rapid, agreed_hours=call.agreed_period_hours
-    )
-
-
-def _invitations_insert(call: Call, now: datetime) -> int:
-    """Invite every active member in one INSERT … SELECT; returns how many were invited.
-
-    The SELECT is compiled from the ORM so the active-member rule stays defined once
-    (``active_members_q``); no row passes through Python (BENCHMARKS.md H13)."""
-    members = (
-        CategoryMember.objects.filter(active_members_q(now), category=call.category_id)
-        .order_by()
-        # Columns first, constants last: the SELECT keeps this order on every Django version.
-        .values(
-            "pk",
-            "supplier_id",
-            invitation_call=Value(call.pk, output_field=IntegerField()),
-            invitation_at=Value(now, output_field=DateTimeField()),
-        )
-    )
-    select, params = members.query.get_compiler(connection=connection).as_sql()
-    table = Invitation._meta.db_table
-    columns = "member_id, supplier_id, call_id, invited_at"
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
-        return cursor.rowcount
-
-
-@transaction.atomic(durable=True)
-def call_publish(*, actor: User, call: Call) -> Call:
-    """Publish: seal keys made, every active member of the category invited (recorded).
-
-    PCR 2015: no invitation until the first period's applications are all assessed.
-    The deadline is checked against the regime's minimum from this moment.
-    """
-    call = lock_call(call)
-    market = call.market
-    permissions.require_role(actor, market.authority, BUY_ROLES)
-    if call.published_at is not None or call.cancelled_at is not None:
-        raise Conflict(NOT_DRAFT)
-    if market_status(market) != MarketStatus.OPEN:
-        raise RuleViolation(MARKET_NOT_OPEN, code="market_not_open")
-    now = clock.now()
-    regime = get_regime(market.regime, market.validity_starts_at)
-    regime.may_publish_call(
-        first_period_ended=market.first_period_ends_at is None
-        or market.first_period_ends_at <= now,
-        first_period_applications_all_assessed=first_period_applications_all_assessed(market),
-    )
-    _check_deadline(call, now)
-    invited = _invitations_insert(call, now)
-    if not invited:
-        raise RuleViolation(NO_MEMBERS, code="no_members")
-    keys = sealing.call_keys_new(call.seal_label)
-    call.public_key = keys.public_key
-    call.wrapped_private_key = keys.wrapped_private_key
-    call.published_at = now
-    call.save(update_fields=["public_key", "wrapped_private_key", "published_at"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.CALL_PUBLISHED,
-        subject=call,
-        organisation_id=market.authority_id,
-        data={"invited": invited, "deadline": call.deadline.isoformat()},
-    )
-    from opendps.alerts.tasks import alerts_send_for_call
-    from opendps.competitions.tasks import call_invitations_send
-
-    job_enqueue_on_commit(call_invitations_send, call.pk)
-    # Saved searches of the public opportunities (anyone's, members or not).
-    job_enqueue_on_commit(alerts_send_for_call, call.pk)
-    return call
-
-
-def _invited(call: Call, supplier: Organisation) -> bool:
-    return Invitation.objects.filter(call=call, supplier=supplier).exists()
-
-
-@transaction.atomic(durable=True)
-def clarification_ask(
-    *, actor: User, call: Call, supplier: Organisation, question: str
-) -> Clarification:
-    from opendps.competitions.services.common import TENDER_ROLES
-
-    permissions.require_role(actor, supplier, TENDER_ROLES)
-    call = lock_call(call)
-    if not _invited(call, supplier):
-        raise NotPermitted(NOT_INVITED)
-    if call_status(call) != CallStatus.OPEN:
-        raise RuleViolation(NOT_OPEN, code="call_not_open")
-    if clock.now() >= call.clarification_deadline:
-        raise RuleViolation(CLARIFICATION_AFTER_DEADLINE, code="clarification_deadline")
-    if not question.strip():
-        raise RuleViolation(TEXT_REQUIRED)
-    clarification = Clarification.objects.create(
-        call=call, asked_by=supplier, asked_at=clock.now(), question=question.strip()[:5000]
-    )
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.CLARIFICATION_ASKED,
-        subject=clarification,
-        organisation_id=supplier.pk,
-        data={"call_id": call.pk},
-    )
-    return clarification
-
-
-@transaction.atomic(durable=True)
-def clarification_answer(
-    *, actor: User, clarification: Clarification, answer: str
-) -> Clarification:
-    """Answer once, to every invited member, without saying who asked."""
-    found = Clarification.objects.select_for_update().filter(pk=clarification.pk).first()
-    if found is None:
-        raise NotFound(QUESTION_NOT_FOUND)
-    clarification = found
-    call = lock_call(clarification.call_id)
-    permissions.require_role(actor, call.market.authority, BUY_ROLES)
-    if clarification.answered_at is not None:
-        raise Conflict(ALREADY_ANSWERED)
-    if call_status(call) != CallStatus.OPEN:
-        raise RuleViolation(NOT_OPEN, code="call_not_open")
-    if not answer.strip():
-        raise RuleViolation(ANSWER_REQUIRED)
-    clarification.answer = answer.strip()
-    clarification.answered_at = clock.now()
-    clarification.answered_by = actor
-    clarification.save()
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.CLARIFICATION_ANSWERED,
-        subject=clarification,
-        organisation_id=call.market.authority_id,
-        data={"call_id": call.pk},
-    )
-    invited = list(call.invitations.values_list("supplier_id", flat=True))
-    email_send_on_commit(
-        to=supplier_emails(invited),
-        template="clarification_answered",
-        context={"call": call, "clarification": clarification},
-    )
-    return clarification
 
 
 @transaction.atomic(durable=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from opendps.challenges.models import ChallengeKind
+from opendps.insights.sections.common import Field, table_of
 from opendps.insights.selectors.market import MarketHealth
-from opendps.insights.tables import Column, Kind, Section, Table
+from opendps.insights.tables import Kind, Section
 
 
 def challenges_section(health: MarketHealth) -> Section:
@@ -22,30 +23,21 @@ def challenges_section(health: MarketHealth) -> Section:
         "dismissed": sum(r.dismissed for r in rows),
         "open": sum(r.open for r in rows),
     }
-    table = Table(
+    table = table_of(
         key="challenges",
         title=_("Challenges by kind of decision"),
-        columns=[
-            Column("kind", _("Decision challenged")),
-            Column("raised", _("Raised"), Kind.INT),
-            Column("open", _("Open"), Kind.INT),
-            Column("upheld", _("Upheld"), Kind.INT),
-            Column("partly_upheld", _("Partly upheld"), Kind.INT),
-            Column("dismissed", _("Dismissed"), Kind.INT),
-            Column("late", _("Past the due date"), Kind.INT),
+        fields=[
+            Field(
+                "kind", _("Decision challenged"), source=lambda r: str(ChallengeKind(r.kind).label)
+            ),
+            Field("raised", _("Raised"), Kind.INT),
+            Field("open", _("Open"), Kind.INT),
+            Field("upheld", _("Upheld"), Kind.INT),
+            Field("partly_upheld", _("Partly upheld"), Kind.INT),
+            Field("dismissed", _("Dismissed"), Kind.INT),
+            Field("late", _("Past the due date"), Kind.INT),
         ],
-        rows=[
-            (
-                str(ChallengeKind(r.kind).label),
-                r.raised,
-                r.open,
-                r.upheld,
-                r.partly_upheld,
-                r.dismissed,
-                r.late,
-            )
-            for r in rows
-        ],
+        rows=rows,
     )
     return Section(
         key="challenges", heading=_("Challenges"), summary=summary, tables=[table], chart=None

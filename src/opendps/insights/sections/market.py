@@ -6,16 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from opendps.insights.sections.challenges import challenges_section
-from opendps.insights.sections.common import pct
+from opendps.insights.sections.common import Field, pct, table_of
 from opendps.insights.selectors.market import MarketHealth
 from opendps.insights.tables import (
     MONTHLY,
     Bar,
     Chart,
-    Column,
     Kind,
     Section,
-    Table,
     format_cell,
     month_label,
 )
@@ -34,17 +32,17 @@ def _members_section(health: MarketHealth) -> Section:
         "first": first,
         "month": format_cell(totals[0][0], Kind.MONTH) if totals else "",
     }
-    table = Table(
+    table = table_of(
         key="members",
         title=_("Members per category at the end of each month"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("category", _("Category")),
-            Column("members", _("Members"), Kind.INT),
-            Column("admitted", _("Admitted"), Kind.INT),
-            Column("removed", _("Removed"), Kind.INT),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("category", _("Category")),
+            Field("members", _("Members"), Kind.INT),
+            Field("admitted", _("Admitted"), Kind.INT),
+            Field("removed", _("Removed"), Kind.INT),
         ],
-        rows=[(m.month, m.category, m.members, m.admitted, m.removed) for m in health.members],
+        rows=health.members,
     )
     chart = Chart(
         title=_("Category memberships at the end of each month"),
@@ -65,15 +63,15 @@ def _entrants_section(health: MarketHealth) -> Section:
         "%(count)s suppliers joined the market for the first time in these months.",
         total,
     ) % {"count": total}
-    table = Table(
+    table = table_of(
         key="entrants",
         title=_("New entrants per month"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("new_suppliers", _("New suppliers"), Kind.INT),
-            Column("admissions", _("Category admissions"), Kind.INT),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("new_suppliers", _("New suppliers"), Kind.INT),
+            Field("admissions", _("Category admissions"), Kind.INT),
         ],
-        rows=[(e.month, e.new_suppliers, e.admissions) for e in health.entrants],
+        rows=health.entrants,
         page_rows=MONTHLY,
     )
     chart = Chart(
@@ -96,21 +94,23 @@ def _bids_section(health: MarketHealth) -> Section:
         "few": health.few_bid_calls,
         "share": pct(health.few_bids_share),
     }
-    table = Table(
+    table = table_of(
         key="bids",
         title=_("Bids per call, by month of publication"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("calls", _("Closed calls"), Kind.INT),
-            Column("bids", _("Bids"), Kind.INT),
-            Column("average", _("Bids per call"), Kind.DECIMAL),
-            Column("few", _("Calls with fewer than 3 bids"), Kind.INT),
-            Column("few_share", _("Share with fewer than 3 bids (%)"), Kind.PERCENT),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("calls", _("Closed calls"), Kind.INT),
+            Field("bids", _("Bids"), Kind.INT),
+            Field("average", _("Bids per call"), Kind.DECIMAL, source="average_bids"),
+            Field("few", _("Calls with fewer than 3 bids"), Kind.INT, source="few_bids"),
+            Field(
+                "few_share",
+                _("Share with fewer than 3 bids (%)"),
+                Kind.PERCENT,
+                source="few_bids_share",
+            ),
         ],
-        rows=[
-            (b.month, b.calls, b.bids, b.average_bids, b.few_bids, b.few_bids_share)
-            for b in health.bids
-        ],
+        rows=health.bids,
         page_rows=MONTHLY,
     )
     chart = Chart(
@@ -141,20 +141,17 @@ def _shares_section(health: MarketHealth) -> Section:
         "vcse_n": pct(by_group["vcse"].count_share),
         "vcse_v": pct(by_group["vcse"].value_share),
     }
-    table = Table(
+    table = table_of(
         key="shares",
         title=_("SME and VCSE share of awards"),
-        columns=[
-            Column("group", _("Winners")),
-            Column("awards", _("Awards"), Kind.INT),
-            Column("count_share", _("Share of awards (%)"), Kind.PERCENT),
-            Column("value", _("Awarded value"), Kind.MONEY),
-            Column("value_share", _("Share of value (%)"), Kind.PERCENT),
+        fields=[
+            Field("group", _("Winners"), source=lambda s: labels[s.group]),
+            Field("awards", _("Awards"), Kind.INT),
+            Field("count_share", _("Share of awards (%)"), Kind.PERCENT),
+            Field("value", _("Awarded value"), Kind.MONEY),
+            Field("value_share", _("Share of value (%)"), Kind.PERCENT),
         ],
-        rows=[
-            (labels[s.group], s.awards, s.count_share, s.value, s.value_share)
-            for s in health.shares
-        ],
+        rows=health.shares,
     )
     chart = Chart(
         title=_("Share of awarded value"),
@@ -191,17 +188,17 @@ def _admission_section(health: MarketHealth) -> Section:
         "overdue": a.overdue,
         "waiting": a.waiting,
     }
-    table = Table(
+    table = table_of(
         key="admission",
         title=_("Decisions on applications against the legal limit, by month"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("decided", _("Decided"), Kind.INT),
-            Column("on_time", _("In time"), Kind.INT),
-            Column("late", _("Late"), Kind.INT),
-            Column("on_time_share", _("In time (%)"), Kind.PERCENT),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("decided", _("Decided"), Kind.INT),
+            Field("on_time", _("In time"), Kind.INT),
+            Field("late", _("Late"), Kind.INT),
+            Field("on_time_share", _("In time (%)"), Kind.PERCENT),
         ],
-        rows=[(m.month, m.decided, m.on_time, m.late, m.on_time_share) for m in a.months],
+        rows=a.months,
         page_rows=MONTHLY,
     )
     chart = Chart(
@@ -248,22 +245,19 @@ def _concentration_section(health: MarketHealth) -> Section:
         }
     else:
         summary = _("No call has been awarded yet, so there is no concentration to measure.")
-    table = Table(
+    table = table_of(
         key="concentration",
         title=_("Concentration of awarded value per category"),
-        columns=[
-            Column("category", _("Category")),
-            Column("awards", _("Awards"), Kind.INT),
-            Column("suppliers", _("Winning suppliers"), Kind.INT),
-            Column("value", _("Awarded value"), Kind.MONEY),
-            Column("top_share", _("Top five's share (%)"), Kind.PERCENT),
-            Column("hhi", _("HHI"), Kind.INT),
-            Column("level", _("Level")),
+        fields=[
+            Field("category", _("Category")),
+            Field("awards", _("Awards"), Kind.INT),
+            Field("suppliers", _("Winning suppliers"), Kind.INT),
+            Field("value", _("Awarded value"), Kind.MONEY),
+            Field("top_share", _("Top five's share (%)"), Kind.PERCENT),
+            Field("hhi", _("HHI"), Kind.INT),
+            Field("level", _("Level"), source=lambda c: levels[c.level]),
         ],
-        rows=[
-            (c.category, c.awards, c.suppliers, c.value, c.top_share, c.hhi, levels[c.level])
-            for c in health.concentration
-        ],
+        rows=health.concentration,
     )
     chart = Chart(
         title=_("Herfindahl-Hirschman index per category"),
@@ -294,30 +288,19 @@ def _social_value_section(health: MarketHealth) -> Section:
         "%(committed)s contracts carry social value commitments from the winning tender; "
         "%(delivered)s of them have social value delivery confirmed by both parties."
     ) % {"committed": committed, "delivered": delivered}
-    table = Table(
+    table = table_of(
         key="social_value",
         title=_("Social value committed and delivered, per category"),
-        columns=[
-            Column("category", _("Category")),
-            Column("contracts", _("Contracts"), Kind.INT),
-            Column("committed", _("With commitments"), Kind.INT),
-            Column("delivered", _("With delivery confirmed"), Kind.INT),
-            Column("delivered_share", _("Delivered (%)"), Kind.PERCENT),
-            Column("confirmed", _("Confirmed records"), Kind.INT),
-            Column("disputed", _("Disputed records"), Kind.INT),
+        fields=[
+            Field("category", _("Category")),
+            Field("contracts", _("Contracts"), Kind.INT),
+            Field("committed", _("With commitments"), Kind.INT),
+            Field("delivered", _("With delivery confirmed"), Kind.INT),
+            Field("delivered_share", _("Delivered (%)"), Kind.PERCENT),
+            Field("confirmed", _("Confirmed records"), Kind.INT, source="confirmed_records"),
+            Field("disputed", _("Disputed records"), Kind.INT, source="disputed_records"),
         ],
-        rows=[
-            (
-                s.category,
-                s.contracts,
-                s.committed,
-                s.delivered,
-                s.delivered_share,
-                s.confirmed_records,
-                s.disputed_records,
-            )
-            for s in health.social_value
-        ],
+        rows=health.social_value,
     )
     chart = Chart(
         title=_("Contracts with social value delivered, as a share of those committed"),
@@ -343,32 +326,20 @@ def _performance_section(health: MarketHealth) -> Section:
         "%(confirmed)s performance records have been confirmed and %(disputed)s disputed; "
         "buyers have given %(ratings)s ratings."
     ) % {"confirmed": confirmed, "disputed": disputed, "ratings": ratings}
-    table = Table(
+    table = table_of(
         key="performance",
         title=_("Contract performance per category"),
-        columns=[
-            Column("category", _("Category")),
-            Column("contracts", _("Contracts"), Kind.INT),
-            Column("confirmed", _("Confirmed records"), Kind.INT),
-            Column("disputed", _("Disputed records"), Kind.INT),
-            Column("awaiting", _("Awaiting confirmation"), Kind.INT),
-            Column("disputed_share", _("Disputed (%)"), Kind.PERCENT),
-            Column("ratings", _("Ratings"), Kind.INT),
-            Column("average_rating", _("Average rating (1–5)"), Kind.DECIMAL),
+        fields=[
+            Field("category", _("Category")),
+            Field("contracts", _("Contracts"), Kind.INT),
+            Field("confirmed", _("Confirmed records"), Kind.INT),
+            Field("disputed", _("Disputed records"), Kind.INT),
+            Field("awaiting", _("Awaiting confirmation"), Kind.INT),
+            Field("disputed_share", _("Disputed (%)"), Kind.PERCENT),
+            Field("ratings", _("Ratings"), Kind.INT),
+            Field("average_rating", _("Average rating (1–5)"), Kind.DECIMAL),
         ],
-        rows=[
-            (
-                p.category,
-                p.contracts,
-                p.confirmed,
-                p.disputed,
-                p.awaiting,
-                p.disputed_share,
-                p.ratings,
-                p.average_rating,
-            )
-            for p in health.performance
-        ],
+        rows=health.performance,
     )
     chart = Chart(
         title=_("Average rating per category"),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from opendps.contracts.selectors import PastPerformance
+from opendps.insights.sections.common import Field, table_of
 from opendps.insights.tables import (
     Bar,
     Chart,
-    Column,
     Kind,
     Section,
-    Table,
 )
 
 # --- past performance -----------------------------------------------------------------------
@@ -23,44 +22,31 @@ def past_performance_sections(past: PastPerformance) -> list[Section]:
     summary = _(
         "%(with)s of the %(members)s current members have had contracts with you in this category."
     ) % {"with": with_contracts, "members": len(rows)}
-    table = Table(
+    table = table_of(
         key="past_performance",
         title=_("Members' past performance in this category"),
-        columns=[
-            Column("supplier", _("Supplier")),
-            Column("sme", _("SME")),
-            Column("vcse", _("VCSE")),
-            Column("contracts", _("Contracts"), Kind.INT),
-            Column("active", _("Active"), Kind.INT),
-            Column("terminated", _("Terminated"), Kind.INT),
-            Column("value", _("Contract value"), Kind.MONEY),
-            Column("ratings", _("Ratings"), Kind.INT),
-            Column("average_rating", _("Average rating (1–5)"), Kind.DECIMAL),
-            Column("confirmed", _("Confirmed records"), Kind.INT),
-            Column("disputed", _("Disputed records"), Kind.INT),
-            Column("targets_set", _("Confirmed results with a target"), Kind.INT),
-            Column("targets_met", _("Targets met"), Kind.INT),
-            Column("targets_met_share", _("Targets met (%)"), Kind.PERCENT),
+        fields=[
+            Field("supplier", _("Supplier"), source="supplier_name"),
+            Field("sme", _("SME"), source=lambda r: _("Yes") if r.is_sme else _("No")),
+            Field("vcse", _("VCSE"), source=lambda r: _("Yes") if r.is_vcse else _("No")),
+            Field("contracts", _("Contracts"), Kind.INT),
+            Field("active", _("Active"), Kind.INT, source="active_contracts"),
+            Field("terminated", _("Terminated"), Kind.INT, source="terminated_contracts"),
+            Field("value", _("Contract value"), Kind.MONEY, source="contract_value"),
+            Field("ratings", _("Ratings"), Kind.INT),
+            Field("average_rating", _("Average rating (1–5)"), Kind.DECIMAL),
+            Field("confirmed", _("Confirmed records"), Kind.INT, source="confirmed_records"),
+            Field("disputed", _("Disputed records"), Kind.INT, source="disputed_records"),
+            Field("targets_set", _("Confirmed results with a target"), Kind.INT),
+            Field("targets_met", _("Targets met"), Kind.INT),
+            Field(
+                "targets_met_share",
+                _("Targets met (%)"),
+                Kind.PERCENT,
+                source="targets_met_percent",
+            ),
         ],
-        rows=[
-            (
-                r.supplier_name,
-                _("Yes") if r.is_sme else _("No"),
-                _("Yes") if r.is_vcse else _("No"),
-                r.contracts,
-                r.active_contracts,
-                r.terminated_contracts,
-                r.contract_value,
-                r.ratings,
-                r.average_rating,
-                r.confirmed_records,
-                r.disputed_records,
-                r.targets_set,
-                r.targets_met,
-                r.targets_met_percent,
-            )
-            for r in rows
-        ],
+        rows=rows,
         empty=_("The category has no members yet."),
     )
     rated = [r for r in rows if r.average_rating is not None]

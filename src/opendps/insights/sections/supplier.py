@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from opendps.insights.forecast import Forecast, ForecastPoint
-from opendps.insights.sections.common import kind_labels, pct
+from opendps.insights.sections.common import Field, kind_labels, pct, table_of
 from opendps.insights.selectors.supplier import SupplierInsight
 from opendps.insights.tables import (
     MONTHLY,
@@ -51,42 +51,25 @@ def _results_section(insight: SupplierInsight) -> Section:
             "None of the calls you tendered for has been decided yet (%(awaiting)s await a "
             "decision)."
         ) % {"awaiting": insight.awaiting}
-    results = Table(
+    results = table_of(
         key="results",
         title=_("Calls you tendered for"),
-        columns=[
-            Column("decided_on", _("Decided"), Kind.DATE),
-            Column("call", _("Call")),
-            Column("reference", _("Reference")),
-            Column("category", _("Category")),
-            Column("buyer", _("Buyer")),
-            Column("bidders", _("Bidders"), Kind.INT),
-            Column("rank", _("Your rank"), Kind.INT),
-            Column("result", _("Result")),
-            Column("your_total", _("Your points"), Kind.DECIMAL),
-            Column("winner_total", _("Winner's points"), Kind.DECIMAL),
-            Column("gap", _("Points behind the winner"), Kind.DECIMAL),
-            Column("your_price", _("Your price"), Kind.MONEY),
-            Column("winning_price", _("Winning price"), Kind.MONEY),
+        fields=[
+            Field("decided_on", _("Decided"), Kind.DATE),
+            Field("call", _("Call"), source="title"),
+            Field("reference", _("Reference")),
+            Field("category", _("Category")),
+            Field("buyer", _("Buyer")),
+            Field("bidders", _("Bidders"), Kind.INT),
+            Field("rank", _("Your rank"), Kind.INT),
+            Field("result", _("Result"), source=lambda c: _result_label(c)),
+            Field("your_total", _("Your points"), Kind.DECIMAL),
+            Field("winner_total", _("Winner's points"), Kind.DECIMAL),
+            Field("gap", _("Points behind the winner"), Kind.DECIMAL),
+            Field("your_price", _("Your price"), Kind.MONEY),
+            Field("winning_price", _("Winning price"), Kind.MONEY),
         ],
-        rows=[
-            (
-                c.decided_on,
-                c.title,
-                c.reference,
-                c.category,
-                c.buyer,
-                c.bidders,
-                c.rank,
-                _result_label(c),
-                c.your_total,
-                c.winner_total,
-                c.gap,
-                c.your_price,
-                c.winning_price,
-            )
-            for c in calls
-        ],
+        rows=calls,
         empty=_("No results yet."),
     )
     kinds = kind_labels()
@@ -166,16 +149,16 @@ def _win_rate_section(insight: SupplierInsight) -> Section:
             "previous": pct(trend.previous_rate),
             "months": trend.months,
         }
-    table = Table(
+    table = table_of(
         key="win_rate",
         title=_("Win rate by month"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("tendered", _("Calls decided"), Kind.INT),
-            Column("won", _("Won"), Kind.INT),
-            Column("win_rate", _("Win rate (%)"), Kind.PERCENT),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("tendered", _("Calls decided"), Kind.INT),
+            Field("won", _("Won"), Kind.INT),
+            Field("win_rate", _("Win rate (%)"), Kind.PERCENT),
         ],
-        rows=[(m.month, m.tendered, m.won, m.win_rate) for m in insight.months],
+        rows=insight.months,
         page_rows=MONTHLY,
         empty=_("No results yet."),
     )
@@ -204,20 +187,17 @@ def _criteria_section(insight: SupplierInsight) -> Section:
             "calls": worst.calls,
         }
     kinds = kind_labels()
-    table = Table(
+    table = table_of(
         key="gaps",
         title=_("Average gap to the winner by criterion, in calls you did not win"),
-        columns=[
-            Column("criterion", _("Criterion")),
-            Column("kind", _("Kind")),
-            Column("calls", _("Calls"), Kind.INT),
-            Column("average_gap", _("Average points behind"), Kind.DECIMAL),
-            Column("largest_gap", _("Largest gap"), Kind.DECIMAL),
+        fields=[
+            Field("criterion", _("Criterion"), source="name"),
+            Field("kind", _("Kind"), source=lambda g: kinds.get(g.kind, g.kind)),
+            Field("calls", _("Calls"), Kind.INT),
+            Field("average_gap", _("Average points behind"), Kind.DECIMAL),
+            Field("largest_gap", _("Largest gap"), Kind.DECIMAL),
         ],
-        rows=[
-            (g.name, kinds.get(g.kind, g.kind), g.calls, g.average_gap, g.largest_gap)
-            for g in insight.gaps
-        ],
+        rows=insight.gaps,
         empty=_("No calls lost on points yet."),
     )
     chart = Chart(
@@ -267,19 +247,20 @@ def _demand_section(insight: SupplierInsight) -> Section:
         summary = _("You are not a member of any category yet, so there is no demand to show.")
     else:
         summary = _forecast_sentence(calls_fc, value_fc)
-    by_month = Table(
+    by_month = table_of(
         key="demand",
         title=_("Calls published in your categories, by month"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("calls", _("Calls"), Kind.INT),
-            Column("value", _("Estimated value"), Kind.MONEY),
-            Column("complete", _("Month complete")),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("calls", _("Calls"), Kind.INT),
+            Field("value", _("Estimated value"), Kind.MONEY),
+            Field(
+                "complete",
+                _("Month complete"),
+                source=lambda d: _("Yes") if d.complete else _("No: so far"),
+            ),
         ],
-        rows=[
-            (d.month, d.calls, d.value, _("Yes") if d.complete else _("No: so far"))
-            for d in insight.demand
-        ],
+        rows=insight.demand,
         empty=_("No calls yet."),
         page_rows=MONTHLY,
     )
@@ -330,16 +311,16 @@ def _demand_section(insight: SupplierInsight) -> Section:
         ],
         empty=calls_fc.message,
     )
-    regions = Table(
+    regions = table_of(
         key="regions",
         title=_("Calls by region and month, last 12 months"),
-        columns=[
-            Column("month", _("Month"), Kind.MONTH),
-            Column("region", _("Region or area")),
-            Column("calls", _("Calls"), Kind.INT),
-            Column("value", _("Estimated value"), Kind.MONEY),
+        fields=[
+            Field("month", _("Month"), Kind.MONTH),
+            Field("region", _("Region or area")),
+            Field("calls", _("Calls"), Kind.INT),
+            Field("value", _("Estimated value"), Kind.MONEY),
         ],
-        rows=[(r.month, r.region, r.calls, r.value) for r in insight.demand_by_region],
+        rows=insight.demand_by_region,
         empty=_("No calls yet."),
     )
     bars = [Bar(month_label(d.month), d.calls) for d in insight.demand if d.complete] + [
@@ -384,21 +365,18 @@ def _planned_section(insight: SupplierInsight) -> Section:
         "Buyers have announced %(count)s calls they expect to make in your categories.",
         len(planned),
     ) % {"count": len(planned)}
-    table = Table(
+    table = table_of(
         key="planned",
         title=_("Planned calls"),
-        columns=[
-            Column("month", _("Expected"), Kind.MONTH),
-            Column("title", _("Call")),
-            Column("category", _("Category")),
-            Column("buyer", _("Buyer")),
-            Column("region", _("Region or area")),
-            Column("value", _("Estimated value"), Kind.MONEY),
+        fields=[
+            Field("month", _("Expected"), Kind.MONTH, source="expected_month"),
+            Field("title", _("Call")),
+            Field("category", _("Category"), source=lambda p: p.category.title),
+            Field("buyer", _("Buyer"), source=lambda p: p.buyer.name),
+            Field("region", _("Region or area")),
+            Field("value", _("Estimated value"), Kind.MONEY, source="estimated_value"),
         ],
-        rows=[
-            (p.expected_month, p.title, p.category.title, p.buyer.name, p.region, p.estimated_value)
-            for p in planned
-        ],
+        rows=planned,
         empty=_("No planned calls have been announced."),
     )
     return Section(key="planned", heading=_("Planned calls"), summary=summary, tables=[table])

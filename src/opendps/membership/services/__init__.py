@@ -4,11 +4,10 @@ One module per area; this package re-exports the services, so callers write
 ``membership.services.application_submit`` whatever module holds it.
 """
 
-from opendps.membership.services.applications import (
+from opendps.membership.services.applications import application_submit, application_withdraw
+from opendps.membership.services.assessment import (
     application_decide,
     application_extend_assessment,
-    application_submit,
-    application_withdraw,
     first_period_applications_all_assessed,
 )
 from opendps.membership.services.common import (

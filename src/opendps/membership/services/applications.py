@@ -1,4 +1,4 @@
-"""Applying to join a category, withdrawing, and the evaluator's assessment."""
+"""Applying to join a category and withdrawing (the assessment is in ``assessment``)."""
 
 from __future__ import annotations
 
@@ -18,16 +18,13 @@ from opendps.core.errors import (
     Conflict,
     NotPermitted,
     RuleViolation,
-    full_clean_or_refuse,
 )
 from opendps.core.events import AuditEventType
 from opendps.markets.models import Category, Market, QuestionnaireVersion
 from opendps.markets.questionnaire import (
-    FailureMeaning,
     answers_clean,
     assess,
     failed_questions,
-    mandatory_exclusion_failed,
     questionnaire_parse,
 )
 from opendps.markets.status import MarketStatus, market_status
@@ -35,44 +32,25 @@ from opendps.membership.models import (
     Application,
     ApplicationDocument,
     CategoryMember,
-    Outcome,
 )
 from opendps.membership.services.common import (
     ALREADY_APPLIED,
     ALREADY_DECIDED,
-    ALREADY_EXTENDED,
     ALREADY_MEMBER,
     APPLY_ROLES,
-    ASSESS_ROLES,
-    CANNOT_ADMIT_FAILED,
     CATEGORY_NOT_IN_MARKET,
     DEBARRED,
     MARKET_NOT_OPEN,
     NO_CATEGORY_CHOSEN,
     NOT_A_SUPPLIER,
-    REASON_PER_FAILED_QUESTION,
-    REJECT_NEEDS_A_REASON,
-    UNKNOWN_QUESTION,
     UPLOAD_NOT_A_FILE_QUESTION,
     _supplier_contacts,
+    assessment_due,
     is_debarred,
+    lock_application,
 )
 from opendps.membership.uploads import CheckedUpload, upload_check
 from opendps.notifications.services import email_send_on_commit
-from opendps.regimes import get_regime
-
-
-def _assessment_due(application: Application, market: Market) -> datetime:
-    regime = get_regime(market.regime, market.validity_starts_at)
-    first_invitation = getattr(market, "first_invitation_sent_at", None)
-    return regime.assessment_due(
-        application.submitted_at,
-        market.nation,
-        extended=application.extended_at is not None,
-        reasonable_period_working_days=market.assessment_working_days,
-        first_period_ends_at=market.first_period_ends_at,
-        first_invitation_sent_at=first_invitation,
-    )
 
 
 def _file_question_ids(questions: list[dict[str, Any]]) -> set[str]:
@@ -222,7 +200,7 @@ def _store(
         submitted_at=now,
         assessment_due_at=now,  # replaced just below, once submitted_at is known
     )
-    application.assessment_due_at = _assessment_due(application, market)
+    application.assessment_due_at = assessment_due(application, market)
     application.save()
     for question_id in sorted(prepared.file_questions & set(checked_files)):
         upload, checked = checked_files[question_id]
@@ -256,17 +234,9 @@ def _store(
     return application
 
 
-def _lock_application(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update()
-        .select_related("market", "market__authority", "category", "supplier")
-        .get(pk=application.pk)
-    )
-
-
 @transaction.atomic(durable=True)
 def application_withdraw(*, actor: User, application: Application) -> Application:
-    application = _lock_application(application)
+    application = lock_application(application)
     permissions.require_role(actor, application.supplier, APPLY_ROLES)
     if application.decided_at is not None or application.withdrawn_at is not None:
         raise Conflict(ALREADY_DECIDED)
@@ -279,155 +249,3 @@ def application_withdraw(*, actor: User, application: Application) -> Applicatio
         organisation_id=application.supplier_id,
     )
     return application
-
-
-# --- assessing ----------------------------------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def application_extend_assessment(
-    *, actor: User, application: Application, reason: str
-) -> Application:
-    """PCR 2015 reg 34: the 10 working days may become 15 where justified (reason kept)."""
-    application = _lock_application(application)
-    market = application.market
-    permissions.require_role(actor, market.authority, ASSESS_ROLES)
-    if application.decided_at is not None or application.withdrawn_at is not None:
-        raise Conflict(ALREADY_DECIDED)
-    if application.extended_at is not None:
-        raise Conflict(ALREADY_EXTENDED)
-    regime = get_regime(market.regime, market.validity_starts_at)
-    application.extension_reason = regime.extend_assessment(reason)
-    application.extended_at = clock.now()
-    before = application.assessment_due_at
-    application.assessment_due_at = _assessment_due(application, market)
-    application.save(update_fields=["extension_reason", "extended_at", "assessment_due_at"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.APPLICATION_ASSESSMENT_EXTENDED,
-        subject=application,
-        organisation_id=market.authority_id,
-        data={
-            "reason": application.extension_reason,
-            "from": before.isoformat(),
-            "to": application.assessment_due_at.isoformat(),
-        },
-    )
-    return application
-
-
-def _check_decision_reasons(
-    application: Application, outcome: Outcome, reasons: dict[str, str]
-) -> None:
-    questions = {q["id"]: q for q in application.questionnaire.questions}
-    for question_id in reasons:
-        if question_id not in questions:
-            raise RuleViolation(UNKNOWN_QUESTION, question=question_id)
-    auto_failed = failed_questions(application.auto_assessment)
-    missing = [qid for qid in auto_failed if not reasons.get(qid, "").strip()]
-    if missing:
-        raise RuleViolation(
-            REASON_PER_FAILED_QUESTION,
-            code="reason_per_failed_question",
-            questions=", ".join(missing),
-        )
-    if outcome == Outcome.REJECTED and not any(r.strip() for r in reasons.values()):
-        raise RuleViolation(REJECT_NEEDS_A_REASON, code="reject_needs_reason")
-    if outcome == Outcome.ADMITTED:
-        blocking = [
-            qid
-            for qid in auto_failed
-            if application.auto_assessment[qid]["failure"] != FailureMeaning.DISCRETIONARY_EXCLUSION
-        ]
-        if blocking:
-            raise RuleViolation(
-                CANNOT_ADMIT_FAILED, code="cannot_admit_failed", questions=", ".join(blocking)
-            )
-
-
-@transaction.atomic(durable=True)
-def application_decide(
-    *,
-    actor: User,
-    application: Application,
-    outcome: str,
-    reasons: dict[str, str] | None = None,
-    note: str = "",
-) -> Application:
-    """An evaluator admits or rejects, with a reason for every failed question.
-
-    Admission is refused for a debarred supplier or a failed mandatory exclusion ground or
-    condition; discretionary grounds may be accepted with a reason. The supplier is told
-    at once by email.
-    """
-    application = _lock_application(application)
-    market = application.market
-    permissions.require_role(actor, market.authority, ASSESS_ROLES)
-    if application.decided_at is not None or application.withdrawn_at is not None:
-        raise Conflict(ALREADY_DECIDED)
-    decision = Outcome(outcome)
-    clean_reasons = {
-        qid: str(text).strip() for qid, text in (reasons or {}).items() if str(text).strip()
-    }
-    _check_decision_reasons(application, decision, clean_reasons)
-    now = clock.now()
-    regime = get_regime(market.regime, market.validity_starts_at)
-    if decision == Outcome.ADMITTED:
-        regime.check_admission(
-            excluded=mandatory_exclusion_failed(application.auto_assessment),
-            debarred=is_debarred(application.supplier, now),
-        )
-    application.outcome = decision
-    application.decided_at = now
-    application.decided_by = actor
-    application.reasons = clean_reasons
-    application.decision_note = note.strip()
-    full_clean_or_refuse(application)
-    application.save()
-    if decision == Outcome.ADMITTED:
-        CategoryMember.objects.create(
-            category=application.category,
-            market=market,
-            supplier=application.supplier,
-            application=application,
-            admitted_at=now,
-        )
-    audit_record(
-        actor=actor,
-        event_type=(
-            AuditEventType.APPLICATION_ADMITTED
-            if decision == Outcome.ADMITTED
-            else AuditEventType.APPLICATION_REJECTED
-        ),
-        subject=application,
-        organisation_id=market.authority_id,
-        data={
-            "supplier_id": application.supplier_id,
-            "category_id": application.category_id,
-            "reasons": clean_reasons,
-            "on_time": now <= application.assessment_due_at,
-        },
-    )
-    questions = {q["id"]: q["text"] for q in application.questionnaire.questions}
-    email_send_on_commit(
-        to=_supplier_contacts(application.supplier),
-        template="application_decided",
-        context={
-            "application": application,
-            "admitted": decision == Outcome.ADMITTED,
-            "reasons": [(questions.get(qid, qid), text) for qid, text in clean_reasons.items()],
-        },
-    )
-    return application
-
-
-def first_period_applications_all_assessed(market: Market) -> bool:
-    """PCR 2015 reg 34(3): true once every request received in the first period is decided."""
-    if market.first_period_ends_at is None:
-        return True
-    return not Application.objects.filter(
-        market=market,
-        submitted_at__lte=market.first_period_ends_at,
-        decided_at__isnull=True,
-        withdrawn_at__isnull=True,
-    ).exists()

@@ -13,9 +13,12 @@ from opendps.core import clock
 from opendps.core.errors import (
     RuleViolation,
 )
+from opendps.markets.models import Market
 from opendps.membership.models import (
+    Application,
     Debarment,
 )
+from opendps.regimes import get_regime
 
 APPLY_ROLES = frozenset({Role.SUPPLIER_ADMIN, Role.BID_WRITER})
 ASSESS_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.AUTHORITY_ADMIN})
@@ -67,3 +70,25 @@ def _reason(reason: str) -> str:
     if not reason or not reason.strip():
         raise RuleViolation(REASON_REQUIRED, code="reason_required")
     return reason.strip()
+
+
+def assessment_due(application: Application, market: Market) -> datetime:
+    """When the assessment must be decided: the regime's period from submission."""
+    regime = get_regime(market.regime, market.validity_starts_at)
+    first_invitation = getattr(market, "first_invitation_sent_at", None)
+    return regime.assessment_due(
+        application.submitted_at,
+        market.nation,
+        extended=application.extended_at is not None,
+        reasonable_period_working_days=market.assessment_working_days,
+        first_period_ends_at=market.first_period_ends_at,
+        first_invitation_sent_at=first_invitation,
+    )
+
+
+def lock_application(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("market", "market__authority", "category", "supplier")
+        .get(pk=application.pk)
+    )

@@ -17,7 +17,7 @@ from opendps.accounts.models import User
 from opendps.core.errors import DomainError, RuleViolation
 from opendps.markets.questionnaire import failed_questions
 from opendps.membership.models import Application
-from opendps.membership.services.applications import application_decide
+from opendps.membership.services.assessment import application_decide
 
 NONE_CHOSEN = _("Select the applications to decide")
 NOT_ONE_SUPPLIER = _("Applications decided together must all be from one supplier.")

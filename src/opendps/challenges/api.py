@@ -11,12 +11,10 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import P, PathEx, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opendps.accounts import selectors as account_selectors
-from opendps.accounts.models import Organisation, User
 from opendps.challenges import selectors, services
 from opendps.challenges.models import Challenge, ChallengeTimeLimits
 from opendps.challenges.schemas import (
@@ -32,7 +30,6 @@ from opendps.challenges.schemas import (
     TimeLimitsOut,
 )
 from opendps.challenges.services.common import NOT_A_SUPPLIER
-from opendps.core.errors import NotPermitted, RuleViolation
 from opendps.markets.schemas import MAX_ID
 from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
 from opendps.web.api_pages import Paging
@@ -41,8 +38,6 @@ from opendps.web.organisation import AuthedRequest
 router = Router(tags=["challenges"])
 
 ChallengeId = PathEx[int, P(ge=1, le=MAX_ID, description="The challenge's id.")]
-
-CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
 
 
 class ChallengeFilter(Schema):
@@ -92,18 +87,6 @@ def _read(request: HttpRequest) -> tuple[ChallengeIn, list[UploadedFile]]:
     return ChallengeIn(**parsed.model_dump()), list(uploads.getlist("documents"))
 
 
-def _challenging_supplier(user: User, supplier_id: int | None) -> Organisation:
-    """The supplier named, if the caller works for it; else the caller's only supplier."""
-    if supplier_id is not None:
-        return account_selectors.organisation_get(user, organisation_id=supplier_id)
-    suppliers = [o for o in account_selectors.organisation_list_for_user(user) if o.is_supplier]
-    if not suppliers:
-        raise NotPermitted(NOT_A_SUPPLIER)
-    if len(suppliers) > 1:
-        raise RuleViolation(CHOOSE_SUPPLIER, code="choose_supplier")
-    return suppliers[0]
-
-
 @router.post(
     "/challenges",
     response={201: ChallengeDetailOut},
@@ -112,7 +95,7 @@ def _challenging_supplier(user: User, supplier_id: int | None) -> Organisation:
 )
 def challenge_raise(request: AuthedRequest) -> Status[Challenge]:
     payload, files = _read(request)
-    supplier = _challenging_supplier(request.user, payload.supplier_id)
+    supplier = account_selectors.acting_supplier(request.user, payload.supplier_id, NOT_A_SUPPLIER)
     challenge = services.challenge_raise(
         actor=request.user,
         supplier=supplier,

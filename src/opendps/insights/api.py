@@ -11,11 +11,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from ninja import P, PathEx, Query, Router
 
-from opendps.accounts import permissions
-from opendps.accounts.permissions import SUPPLIER_ROLES
+from opendps.accounts import selectors as account_selectors
 from opendps.contracts import selectors as contract_selectors
 from opendps.contracts.selectors import PastPerformance
-from opendps.core.errors import NotPermitted, RuleViolation
 from opendps.insights import selectors
 from opendps.insights.schemas import (
     MarketHealthOut,
@@ -33,19 +31,13 @@ MarketId = PathEx[int, P(ge=1, le=MAX_ID, description="The market's id.")]
 CategoryId = PathEx[int, P(ge=1, le=MAX_ID, description="The category's id.")]
 
 NOT_A_SUPPLIER = _("Supplier insight is for people who work for a supplier.")
-CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
 
 
 def _supplier_id(user: Any, supplier_id: int | None) -> int:
     """The supplier named (the selector checks it is yours), else your only supplier."""
     if supplier_id is not None:
         return supplier_id
-    suppliers = permissions.organisation_ids_with_role(user, SUPPLIER_ROLES)
-    if not suppliers:
-        raise NotPermitted(NOT_A_SUPPLIER)
-    if len(suppliers) > 1:
-        raise RuleViolation(CHOOSE_SUPPLIER, code="choose_supplier")
-    return suppliers[0]
+    return account_selectors.acting_supplier(user, None, NOT_A_SUPPLIER).pk
 
 
 @router.get(

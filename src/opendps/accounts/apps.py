@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from opendps.accounts import next_actions  # noqa: F401  (registers providers)
+        from opendps.accounts import (
+            next_actions,  # noqa: F401  (registers providers)
+            token_cache,
+        )
+
+        token_cache.connect()

@@ -85,6 +85,33 @@ def call_list(actor: Any) -> QuerySet[Call]:
     return with_status(calls).order_by("-created_at", "-pk")
 
 
+def call_list_plain(actor: Any) -> QuerySet[Call]:
+    """``call_list``'s rows in its order, without the status annotation and the related
+    rows: for readers that take what they need with ``values()`` and derive the status
+    from the row (``competitions.api_rows``), so no request compiles the status CASE."""
+    calls = call_scope(actor)
+    return calls if calls.query.order_by else calls.order_by("-created_at", "-pk")
+
+
+def call_visible(actor: Any, *, call_id: int) -> QuerySet[Call]:
+    """The call ``call_id`` if the actor may see it (else no row), plain as
+    ``call_list_plain``: one primary-key read, the invitation an EXISTS beside it."""
+    scope = _call_scope(actor)
+    return Call.objects.none() if scope is None else Call.objects.filter(scope, pk=call_id)
+
+
+def call_list_count_scope(actor: Any) -> QuerySet[Any]:
+    """Rows as many as ``call_list``'s unfiltered, the cheapest to count: for a person of
+    one supplier only, its invitations alone (an index-only count; a call is invited only
+    as it is published, in the same transaction, so every invitation is of a published
+    call); else ``call_scope``."""
+    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
+    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    if not authorities and len(suppliers) == 1:
+        return Invitation.objects.filter(supplier_id=suppliers[0])
+    return call_scope(actor)
+
+
 def call_scope(actor: Any) -> QuerySet[Call]:
     """``call_list``'s rows alone (no status, no related rows): what a count needs."""
     authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)

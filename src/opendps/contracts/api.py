@@ -6,11 +6,11 @@ it is "not found", exactly like a missing id. Either party records a delivery, K
 outcome; only the other party confirms or disputes it.
 """
 
-from django.db.models import QuerySet
 from ninja import P, PathEx, Query, Router, Status
 from ninja.pagination import paginate
 
 from opendps.contracts import selectors, services
+from opendps.contracts.api_rows import ContractShaper, contract_rows
 from opendps.contracts.models import Contract, PerformanceRecord
 from opendps.contracts.schemas import (
     ContractFilter,
@@ -20,7 +20,7 @@ from opendps.contracts.schemas import (
     PerformanceOut,
 )
 from opendps.markets.schemas import MAX_ID
-from opendps.web.api_pages import Paging
+from opendps.web.api_pages import Paging, Rows, prebuilt
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["contracts"])
@@ -34,12 +34,13 @@ RecordId = PathEx[int, P(ge=1, le=MAX_ID, description="The performance record's 
     response=list[ContractOut],
     summary="Contracts your organisations are party to (as buyer or supplier)",
 )
+@prebuilt
 @paginate(Paging)
-def contract_list(request: AuthedRequest, filters: Query[ContractFilter]) -> QuerySet[Contract]:
+def contract_list(request: AuthedRequest, filters: Query[ContractFilter]) -> Rows:
     contracts = selectors.contract_list(
         request.user, organisation_id=filters.organisation_id, category_id=filters.category_id
     )
-    return filters.filter(contracts)
+    return Rows(contract_rows(filters.filter(contracts)), ContractShaper())
 
 
 @router.get("/contracts/{contract_id}", response=ContractOut, summary="One contract")

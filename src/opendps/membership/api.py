@@ -15,11 +15,12 @@ from ninja.pagination import paginate
 
 from opendps.accounts import selectors as account_selectors
 from opendps.accounts.models import Organisation, User
-from opendps.core.errors import NotPermitted, RuleViolation
+from opendps.core.errors import RuleViolation
 from opendps.markets import selectors as market_selectors
 from opendps.markets.api import PUBLIC, MarketId
 from opendps.markets.schemas import MAX_ID, Moment, TextId
 from opendps.membership import selectors, services
+from opendps.membership.api_rows import ApplicationShaper, application_rows
 from opendps.membership.models import Application, CategoryMember
 from opendps.membership.schemas import (
     APPLICATION_IN_DESCRIPTION,
@@ -33,7 +34,7 @@ from opendps.membership.schemas import (
 )
 from opendps.membership.status import ApplicationStatus, application_status_q
 from opendps.web.api_body import MULTIPART, json_body, multipart_parts, validated
-from opendps.web.api_pages import Paging
+from opendps.web.api_pages import Paging, Rows, prebuilt
 from opendps.web.organisation import AuthedRequest
 
 router = Router(tags=["membership"])
@@ -123,11 +124,11 @@ def application_submit(request: AuthedRequest, market_id: MarketId) -> Status[li
     response=list[ApplicationOut],
     summary="Applications: a supplier's own, or those to an authority's markets",
 )
+@prebuilt
 @paginate(Paging)
-def application_list(
-    request: AuthedRequest, filters: Query[ApplicationFilter]
-) -> QuerySet[Application]:
-    return filters.filter(selectors.application_list(request.user, market_id=filters.market_id))
+def application_list(request: AuthedRequest, filters: Query[ApplicationFilter]) -> Rows:
+    applications = selectors.application_list(request.user, market_id=filters.market_id)
+    return Rows(application_rows(filters.filter(applications)), ApplicationShaper())
 
 
 @router.get(
@@ -209,16 +210,4 @@ def _read_application(request: HttpRequest) -> tuple[ApplicationIn, dict[str, Up
 
 
 def _applying_supplier(user: User, supplier_id: int | None) -> Organisation:
-    """The supplier named, if the caller works for it; else the caller's only supplier."""
-    if supplier_id is not None:
-        return account_selectors.organisation_get(user, organisation_id=supplier_id)
-    suppliers = [
-        organisation
-        for organisation in account_selectors.organisation_list_for_user(user)
-        if organisation.is_supplier
-    ]
-    if not suppliers:
-        raise NotPermitted(services.NOT_A_SUPPLIER)
-    if len(suppliers) > 1:
-        raise RuleViolation(CHOOSE_SUPPLIER, code="choose_supplier")
-    return suppliers[0]
+    return account_selectors.acting_supplier(user, supplier_id, services.NOT_A_SUPPLIER)

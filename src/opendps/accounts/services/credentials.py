@@ -4,13 +4,14 @@ signing in. A new password ends every API token of its person.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opendps.accounts import token_cache
 from opendps.accounts.models import (
     ApiToken,
     User,
@@ -80,7 +81,9 @@ def api_token_create(
 def _api_tokens_revoke_all(user: User) -> int:
     """Revoke every live token of ``user`` (inside the caller's transaction and audit
     event, which records the count); return how many."""
-    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+    revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+    token_cache.forget_person(user.pk)
+    return revoked
 
 
 @transaction.atomic(durable=True)
@@ -92,6 +95,7 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
         raise Conflict(TOKEN_ALREADY_REVOKED)
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
+    token_cache.forget_token(token.key_hash)
     audit_record(
         actor=actor,
         event_type=AuditEventType.API_TOKEN_REVOKED,
@@ -106,23 +110,33 @@ def api_token_authenticate(secret: str) -> User | None:
 
     Not audited: it changes nothing but ``last_used_at``, which is written at most once a
     minute per token (``TOKEN_TOUCH_INTERVAL``) so that an API client does not cost a
-    write per request."""
+    write per request. The answer, with the person's roles, is reused for a few seconds
+    (``token_cache``): every change that could narrow it makes it stale at once."""
     now = clock.now()
+    key_hash = secret_hash(secret)
+    cached = token_cache.lookup(key_hash, now)
+    if isinstance(cached, token_cache.CachedToken):
+        if _due_for_touch(cached.last_used_at, now):
+            ApiToken.objects.filter(pk=cached.token_id).update(last_used_at=now)
+            cached.touched(now)
+        return cached.user()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(
-            key_hash=secret_hash(secret),
-            revoked_at=None,
-            expires_at__gt=now,
-            user__is_active=True,
-        )
+        .filter(key_hash=key_hash, revoked_at=None, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+    if _due_for_touch(token.last_used_at, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    if cached is not None:  # the generation read before the query above
+        token_cache.store(key_hash, cached, token, token.user)
     return token.user
+
+
+def _due_for_touch(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL
 
 
 @transaction.atomic(durable=True)

@@ -245,6 +245,7 @@ def invitation_accept(
     )
     invitation.accepted_at = clock.now()
     invitation.save(update_fields=["accepted_at"])
+    # Bearer tokens' cached roles follow the new membership by ``token_cache``'s receiver.
     permissions.forget_roles(user)
     audit_record(
         actor=user,

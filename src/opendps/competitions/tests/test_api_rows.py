@@ -43,3 +43,60 @@ def test_rows_equal_the_schema_output_for_every_field(people, api_client_for):
         for pk, answer in expected.items():
             assert client.get(f"/api/v1/competitions/{pk}").json() == answer
     assert set(expected[cancelled.pk]) == set(CallOut.model_fields)
+
+
+def test_the_status_of_every_state_equals_the_schema_output(people, api_client_for):
+    """The rows derive the status from their own timestamps (``call_status``), not the SQL
+    annotation: closed, in evaluation, in standstill and awarded, at several moments."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from opendps.competitions.tests.test_services import evaluate_and_award
+    from opendps.core import clock
+    from opendps.testing.factories import tender
+
+    market = market_with_both_suppliers(people)
+    awarded = make_call(people, market, title="Awarded")
+    tender(people, awarded, price="6000", answers={"quality": "Q", "social_value": "S"})
+    award = evaluate_and_award(people, awarded, {people.supplier_a: 3}, voluntary_standstill=True)
+    evaluating = make_call(people, market, title="Evaluating")
+    tender(people, evaluating, price="5000", answers={"quality": "Q", "social_value": "S"})
+    with time_machine.travel(evaluating.deadline + timedelta(minutes=1), tick=False):
+        services.call_open(actor=people.buyer, call=evaluating)
+    moments = [evaluating.deadline + timedelta(minutes=2), award.standstill_ends_at]
+    moments += [award.standstill_ends_at + timedelta(seconds=1)]
+    statuses = set()
+    client = api_client_for(people.buyer)
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            expected = {
+                c.pk: rendered(CallOut.from_orm(c).model_dump())
+                for c in selectors.call_list(people.buyer)
+            }
+            listed = client.get("/api/v1/competitions").json()["items"]
+            assert {c["id"]: c for c in listed} == expected
+            statuses |= {c["status"] for c in listed}
+            assert clock.now() == moment
+    assert {"evaluation", "standstill", "awarded"} <= statuses
+
+
+def test_a_suppliers_count_reads_its_invitations_and_filters_still_count(
+    people, api_client_for, django_assert_num_queries, settings
+):
+    """One supplier's people: ``count`` is its invitations (every one is of a published
+    call); with a filter, the filtered calls."""
+    settings.OPENDPS_TOKEN_CACHE = True  # as with Redis (accounts.token_cache)
+    market = market_with_both_suppliers(people)
+    make_call(people, market, title="Draft", publish=False)
+    for title in ("One", "Two", "Three"):
+        make_call(people, market, title=title)
+    cancelled = make_call(people, market, title="Cancelled")
+    services.call_cancel(actor=people.buyer, call=cancelled, reason="No longer needed.")
+    client = api_client_for(people.supplier_a_admin)
+    client.get("/api/v1/me")  # the token's answer is cached from here on
+    with django_assert_num_queries(2):  # the page and its count: no token or role query
+        page = client.get("/api/v1/competitions", limit=1).json()
+    assert page["count"] == 4
+    assert client.get("/api/v1/competitions", limit=1, status="cancelled").json()["count"] == 1
+    assert client.get("/api/v1/competitions", limit=1, status="open").json()["count"] == 3

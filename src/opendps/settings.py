@@ -299,6 +299,11 @@ if OPENDPS_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# API tokens looked up once and kept 30 s in the shared cache (accounts/token_cache.py): on
+# by itself with Redis, never with a cache per process; "off" turns it off, "on" forces it.
+_TOKEN_CACHE = os.environ.get("OPENDPS_TOKEN_CACHE", "").strip().lower()
+OPENDPS_TOKEN_CACHE = {"on": True, "1": True, "off": False, "0": False}.get(_TOKEN_CACHE)
+
 # --- API rate limits (opendps/web/api_rate.py): per token and per client address, in the
 # default cache (shared by every node with Redis). "0" or "off" turns one off.
 OPENDPS_API_RATE_LIMIT = os.environ.get("OPENDPS_API_RATE_LIMIT", "120/minute")

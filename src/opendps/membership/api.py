@@ -42,7 +42,6 @@ router = Router(tags=["membership"])
 ApplicationId = PathEx[int, P(ge=1, le=MAX_ID, description="The application's id.")]
 
 ONE_FILE_PER_QUESTION = _("Send one file for '%(question)s', not several.")
-CHOOSE_SUPPLIER = _("You work for more than one supplier: say which one with supplier_id.")
 
 
 class ApplicationFilter(Schema):

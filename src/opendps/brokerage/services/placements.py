@@ -135,7 +135,7 @@ def _check_answerable(placement: Placement, now: datetime) -> None:
 def placement_accept(*, actor: User, placement: Placement | int) -> Placement:
     """The provider can start: the contract is made (or, if a standstill runs, may be made
     once it ends)."""
-    from opendps.competitions.services.evaluation import _conclude
+    from opendps.competitions.services.award import _conclude
 
     call, placement = _lock(placement)
     permissions.require_role(actor, placement.supplier, TENDER_ROLES)

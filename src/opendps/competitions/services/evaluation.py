@@ -24,7 +24,6 @@ from opendps.competitions.models import (
 from opendps.competitions.opened import live_submissions
 
 # Re-exported: brokerage.services.placements concludes a placement's contract through it.
-from opendps.competitions.services.award import _conclude as _conclude
 from opendps.competitions.services.common import (
     ALREADY_AWARDED,
     EVALUATE_ROLES,

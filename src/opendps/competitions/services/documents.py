@@ -2,7 +2,7 @@
 
 One of each kind per call, checked like every upload of the platform
 (``membership.uploads.upload_check``: size, type by content, name). Added or replaced
-while the call is a draft or open; a replacement after publishing is emailed to every
+while the call is a draft or open; after publishing, each one added or replaced is emailed to every
 invitee. Only the authority and the invitees can read them (``selectors.call_document_get``).
 """
 

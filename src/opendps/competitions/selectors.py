@@ -240,13 +240,25 @@ def feedback_for_supplier(actor: Any, *, call_id: int, supplier_id: int | None =
 
 def feedback_winner_name(feedback: Feedback) -> str | None:
     """The winning supplier's name, once the award notice is published (before that the
-    feedback tells a bidder how it compared, not who won)."""
+    feedback tells a bidder how it compared, not who won); None too when no provider took
+    a rapid call's placement (``placement_not_taken``): then nobody won."""
     award = (
         Award.objects.filter(call_id=feedback.call_id, award_notice_published_at__isnull=False)
         .select_related("winner__supplier")
         .first()
     )
-    return award.winner.supplier.name if award else None
+    if award is None or placement_not_taken(award):
+        return None
+    return award.winner.supplier.name
+
+
+def placement_not_taken(award: Award) -> bool:
+    """Every provider offered the placement declined it or let it lapse: the award's winner
+    is then the last one offered, who did not take it."""
+    return award.placements.filter(  # type: ignore[attr-defined]
+        Q(declined_at__isnull=False) | Q(lapsed_at__isnull=False),
+        supplier_id=award.winner.supplier_id,
+    ).exists()
 
 
 def standing_offers_in_category(actor: Any, *, category_id: int) -> QuerySet[StandingOffer]:

@@ -13,13 +13,15 @@ from opendps.brokerage.models import Placement
 from opendps.brokerage.services import placements as placement_rules
 from opendps.brokerage.tasks import placements_lapse
 from opendps.competitions import services as competition_services
-from opendps.competitions.models import Award
+from opendps.competitions.models import Award, Feedback
+from opendps.competitions.schemas import FeedbackOut
 from opendps.competitions.services.calls import ACCEPTANCE_HOURS_INVALID
 from opendps.contracts.models import Contract
 from opendps.core.errors import Conflict, NotPermitted, RuleViolation
 from opendps.core.events import AuditEventType
 from opendps.core.models import AuditEvent
 from opendps.testing.factories import make_market
+from opendps.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,6 +128,15 @@ def test_when_every_provider_declines_no_contract_is_made(people, awarded, mailb
     )
     with pytest.raises(RuleViolation):
         competition_services.contract_conclude(actor=people.buyer, call=awarded)
+    # Nobody won: the feedback names no winner (not the last provider, who declined).
+    for supplier, person in (
+        (people.supplier_a, people.supplier_a_admin),
+        (people.supplier_b, people.supplier_b_admin),
+    ):
+        record = Feedback.objects.get(call=awarded, supplier=supplier)
+        assert FeedbackOut.build(record).winning_supplier is None
+        page = client_for(person).get(f"/calls/{awarded.pk}/feedback").content.decode()
+        assert "None: no provider took the placement" in page
 
 
 def test_only_the_offered_provider_answers_and_only_once(people, awarded):

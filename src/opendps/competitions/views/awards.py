@@ -188,6 +188,14 @@ def contract_conclude(request: AuthedRequest, call_id: int) -> HttpResponse:
 # --- supplier: feedback ---------------------------------------------------------------------------
 
 
+def _nobody_took_placement(call: Call) -> bool:
+    try:
+        award = call.award
+    except Award.DoesNotExist:
+        return False
+    return selectors.placement_not_taken(award)
+
+
 @login_required
 @require_GET
 def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
@@ -223,6 +231,7 @@ def feedback(request: AuthedRequest, call_id: int) -> HttpResponse:
             ),
             "placement_note": placement_not_taken_text(content),
             "winner_name": selectors.feedback_winner_name(record),
+            "nobody_took_placement": _nobody_took_placement(record.call),
             "standstill_ends_at": datetime.fromisoformat(standstill) if standstill else None,
         },
     )

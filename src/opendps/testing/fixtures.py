@@ -208,6 +208,40 @@ def api_client_for() -> Any:
     return make
 
 
+# --- Redis ---------------------------------------------------------------------------------
+
+REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own: tests never touch 0
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (started before the suite, and by ``.ci/run``); CI fails without it."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        message = "Redis is not running on 127.0.0.1:6379"
+        if require_all():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
+
+
+def use_redis_cache(settings: Any, url: str) -> None:
+    """Django's cache on Redis for one test, under a prefix of its own (never ``clear()``
+    it: that empties the database other tests running beside it use too)."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
 # --- Chromium ---------------------------------------------------------------------------
 
 

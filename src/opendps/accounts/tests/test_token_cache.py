@@ -18,16 +18,21 @@ from django.test.utils import CaptureQueriesContext
 from opendps.accounts import services
 from opendps.accounts.models import ApiToken, Membership, Role
 from opendps.core import clock
-from opendps.testing.fixtures import PASSWORD
+from opendps.testing.fixtures import PASSWORD, use_redis_cache
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _token_cache_on(settings):
-    """On, as with Redis: the tests run in one process, whose memory is then shared by
-    every request."""
-    settings.OPENDPS_TOKEN_CACHE = True
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def _token_cache_on(request, settings):
+    """Each test twice: on Redis, as in production (on by itself there), and in this
+    process's memory switched on (one process: its memory is shared by every request)."""
+    if request.param == "redis":
+        if "off_by_default" in request.node.name:
+            pytest.skip("about a cache per process")
+        use_redis_cache(settings, request.getfixturevalue("redis_url"))
+    else:
+        settings.OPENDPS_TOKEN_CACHE = True
 
 
 def get_me(token: str):

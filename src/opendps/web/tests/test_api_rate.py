@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
+from opendps.testing.fixtures import use_redis_cache
 from opendps.web.api_rate import Rate, parse_rate
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,13 @@ PUBLIC = "/api/v1/markets"
 START = datetime(2027, 3, 1, 9, 0, 5, tzinfo=UTC)  # five seconds into a minute
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def _empty_cache(request, settings):
+    """Each test on this process's memory and on Redis (one pipelined round trip there)."""
+    if request.param == "redis":
+        use_redis_cache(settings, request.getfixturevalue("redis_url"))  # a new prefix
+        yield
+        return
     cache.clear()
     yield
     cache.clear()

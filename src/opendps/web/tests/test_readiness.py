@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
-from opendps.testing.fixtures import require_all
+from opendps.testing.fixtures import use_redis_cache
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own: tests never touch 0
 NOTHING_LISTENS = "redis://127.0.0.1:6390/0"
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        message = "Redis is not running on 127.0.0.1:6379"
-        if require_all():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
-
-
-def redis_cache(settings, url: str) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
 
 
 def test_healthz_says_the_process_is_up(db):
@@ -54,7 +30,7 @@ def test_readyz_checks_the_database_the_cache_and_storage(db):
 
 
 def test_readyz_is_503_naming_the_part_that_fails(settings):
-    redis_cache(settings, NOTHING_LISTENS)
+    use_redis_cache(settings, NOTHING_LISTENS)
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -72,7 +48,7 @@ def test_two_nodes_share_one_computation_through_redis(settings, redis_url):
     node_a.set(key, {"fit": [1, 2, 3]}, timeout=30)
     assert node_b.get(key) == {"fit": [1, 2, 3]}
     node_b.delete(key)
-    redis_cache(settings, redis_url)
+    use_redis_cache(settings, redis_url)
     assert Client().get("/readyz").json()["checks"]["cache"] == "ok"
 
 

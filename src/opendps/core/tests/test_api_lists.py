@@ -157,6 +157,22 @@ def test_equal_sort_keys_never_swap_or_repeat_between_pages(people, api_client_f
         assert walk(Client(), "/api/v1/markets", size) == markets
 
 
+def test_a_cursor_keeps_rows_stamped_within_the_same_millisecond(people, api_client_for):
+    """Rows whose sort keys differ below the millisecond: a cursor cut to the millisecond
+    would skip the ones after the last row of a page."""
+    market = market_with_both_suppliers(people)
+    calls = [make_call(people, market, title=f"Call {n}", publish=False) for n in range(4)]
+    base = clock.now().replace(microsecond=500_000)
+    for n, call in enumerate(calls):  # .500100, .500200, … within one millisecond
+        Call.objects.filter(pk=call.pk).update(
+            created_at=base.replace(microsecond=500_100 + n * 100)
+        )
+    buyer = api_client_for(people.buyer)
+    whole = walk(buyer, "/api/v1/competitions", 200)
+    assert whole == [c.pk for c in reversed(calls)]
+    assert walk(buyer, "/api/v1/competitions", 1) == whole
+
+
 def test_calls_filter_by_status_and_dates_in_sql(people, api_client_for):
     market = market_with_both_suppliers(people)
     draft = make_call(people, market, title="Draft", publish=False)

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from django.db.models import F, QuerySet
 
 from opendps.competitions.models import Award, Call
 from opendps.competitions.schemas import CallOut, _b64url
-from opendps.competitions.status import call_status
+from opendps.competitions.status import call_status, status_case
 from opendps.core import clock
 from opendps.markets.schemas import CURRENCY
+from opendps.web.api_pages import DatabaseJson
 
 # CallOut's fields read from the call's own columns.
 COLUMNS = tuple(
@@ -105,3 +106,59 @@ class CallShaper:
 
 def shape_call(row: dict[str, Any]) -> dict[str, Any]:
     return CallShaper()(row)
+
+
+# --- on PostgreSQL: the database writes the page (web.api_pages.DatabaseJson) -----------
+
+MOMENT_SQL = """to_char(page."{name}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+# Each criterion as ``_criterion`` gives it, in the stored order.
+CRITERIA_SQL = (
+    "(SELECT coalesce(json_agg(json_build_object('key', c->'key', 'name', c->'name', "
+    "'kind', c->'kind', 'weight', c->>'weight', 'guidance', coalesce(c->'guidance', "
+    """'""'::jsonb)) ORDER BY n), '[]') FROM jsonb_array_elements(coalesce(page."criteria", """
+    "'[]'::jsonb)) WITH ORDINALITY AS e(c, n))"
+)
+PUBLIC_KEY_SQL = (
+    # ``_b64url``: base64url without padding (PostgreSQL's base64 breaks lines: dropped).
+    """rtrim(translate(encode(page."public_key", 'base64'), E'+/\\n', '-_'), '=')"""
+)
+
+
+def _kind(annotation: Any) -> type | None:
+    """datetime or Decimal for a field of that type (optional or not), else None."""
+    for kind in (datetime, Decimal):
+        if annotation is kind or kind in get_args(annotation):
+            return kind
+    return None
+
+
+def _value_sql(name: str, annotation: Any) -> str:
+    special = {
+        "currency": f"'{CURRENCY}'",
+        "public_key": PUBLIC_KEY_SQL,
+        "criteria": CRITERIA_SQL,
+        "status": 'page."status_"',
+    }
+    if name in special:
+        return special[name]
+    kind = _kind(annotation)
+    if kind is datetime:
+        return MOMENT_SQL.format(name=name)
+    if kind is Decimal:
+        return f'page."{name}"::text'  # as the encoder writes a Decimal: a string
+    return f'page."{name}"'
+
+
+def _object_sql() -> str:
+    pairs = ", ".join(
+        f"'{name}', {_value_sql(name, field.annotation)}"
+        for name, field in CallOut.model_fields.items()
+    )
+    return f"json_build_object({pairs})"
+
+
+def _with_status(page: QuerySet[Any]) -> QuerySet[Any]:
+    return page.annotate(status_=status_case())
+
+
+CALL_JSON = DatabaseJson(prepare=_with_status, object_sql=_object_sql())

@@ -71,16 +71,17 @@ def _rules(now: datetime) -> list[tuple[CallStatus, Q]]:
     ]
 
 
-def with_status(queryset: QuerySet[Call], now: datetime | None = None) -> QuerySet[Call]:
-    """The same rule as ``call_status`` as an annotation (a test holds the two equal)."""
-    rules = _rules(now or clock.now())
-    *conditions, (default, _always) = rules
-    return queryset.annotate(
-        status=Case(
-            *(When(rule, then=Value(status.value)) for status, rule in conditions),
-            default=Value(default.value),
-        )
+def status_case(now: datetime | None = None) -> Case:
+    """The same rule as ``call_status`` as an SQL expression (a test holds the two equal)."""
+    *conditions, (default, _always) = _rules(now or clock.now())
+    return Case(
+        *(When(rule, then=Value(status.value)) for status, rule in conditions),
+        default=Value(default.value),
     )
+
+
+def with_status(queryset: QuerySet[Call], now: datetime | None = None) -> QuerySet[Call]:
+    return queryset.annotate(status=status_case(now))
 
 
 def status_q(*statuses: CallStatus, now: datetime | None = None) -> Q:

@@ -18,11 +18,13 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -149,27 +151,77 @@ def set_link_header(request: HttpRequest, links: dict[str, Any]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class DatabaseJson:
+    """How PostgreSQL builds a page's items itself, so no row passes through Python:
+    ``prepare`` adds to the rows' query what the object reads (an annotation), and
+    ``object_sql`` is one row's JSON object, reading the page's columns as ``page."name"``.
+    Whoever gives one keeps a test that its items equal ``shape``'s."""
+
+    prepare: Callable[[QuerySet[Any]], QuerySet[Any]]
+    object_sql: str
+
+
 class Rows:
     """A list whose rows are built in the answer's shape: ``queryset`` (of ``values()``) is
     paged, ``shape`` finishes each row, and the page is sent as it is (``prebuilt``), not
     validated attribute by attribute through the response schema again. Whoever makes one
-    keeps a test that its rows equal the schema's output."""
+    keeps a test that its rows equal the schema's output. With ``database_json``, on
+    PostgreSQL the database writes the page's items (``json_page``)."""
 
     def __init__(
         self,
         queryset: QuerySet[Any],
         shape: Callable[[dict[str, Any]], Any],
         counted: QuerySet[Any] | None = None,
+        database_json: DatabaseJson | None = None,
     ) -> None:
         self.queryset = queryset
         self.shape = shape
         # The same rows without the joins and annotations the answer needs: the count
         # reads an index instead of joining every row.
         self.counted = queryset if counted is None else counted
+        self.database_json = database_json
+
+
+def json_page(
+    page: QuerySet[Any], database_json: DatabaseJson, keys: list[tuple[str, bool]]
+) -> tuple[int, str, list[Any] | None]:
+    """One query for the page ``page`` (already ordered, cut and annotated with its sort
+    keys): how many rows it has, their JSON array in order, and the last row's sort keys
+    (for the next cursor)."""
+    sql, params = page.query.sql_with_params()
+    columns = [f'page."{KEY}{i}"' for i in range(len(keys))]
+    order = ", ".join(
+        f"{column} {'DESC' if descending else 'ASC'}"
+        for column, (_name, descending) in zip(columns, keys, strict=True)
+    )
+    backwards = ", ".join(
+        f"{column} {'ASC' if descending else 'DESC'}"
+        for column, (_name, descending) in zip(columns, keys, strict=True)
+    )
+    # Only constants and the ORM's own SQL go in; every value stays a parameter.
+    wrapped = (
+        f"SELECT count(*), coalesce(json_agg({database_json.object_sql} ORDER BY {order}), "  # noqa: S608
+        f"'[]')::text, (array_agg(json_build_array({', '.join(columns)})::text "
+        f"ORDER BY {backwards}))[1] FROM ({sql}) AS page"
+    )
+    with connections[page.db].cursor() as cursor:
+        cursor.execute(wrapped, params)
+        rows, items, last = cursor.fetchone()
+    return rows, items, None if last is None else json.loads(last)
+
+
+def _writes_json(page: QuerySet[Any]) -> bool:
+    """PostgreSQL writes JSON; elsewhere (SQLite) Python shapes the rows."""
+    return bool(connections[page.db].vendor == "postgresql")
 
 
 class PrebuiltPage(dict[str, Any]):
-    """A page of ``Rows``: ``prebuilt`` sends it without validating it again."""
+    """A page of ``Rows``: ``prebuilt`` sends it without validating it again; its items
+    as JSON text when the database wrote them (``raw_items``; ``items`` is then empty)."""
+
+    raw_items: str | None = None
 
 
 def prebuilt(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -180,19 +232,27 @@ def prebuilt(view: Callable[..., Any]) -> Callable[..., Any]:
     def send(request: HttpRequest, **kwargs: Any) -> Any:
         result = view(request, **kwargs)
         if isinstance(result, PrebuiltPage):
-            return prebuilt_response(request, dict(result))
+            return prebuilt_response(request, dict(result), raw_items=result.raw_items)
         return result
 
     return send
 
 
-def prebuilt_response(request: HttpRequest, data: Any) -> HttpResponse:
-    """``data`` (already in its schema's shape) rendered by the API's own renderer."""
+def prebuilt_response(
+    request: HttpRequest, data: Any, raw_items: str | None = None
+) -> HttpResponse:
+    """``data`` (already in its schema's shape) rendered by the API's own renderer; with
+    ``raw_items`` (a JSON array the database wrote), that array is its ``items``."""
     from opendps.api import api
 
     response: HttpResponse = api.create_response(
         request, data, status=200, temporal_response=getattr(request, "api_response", None)
     )
+    if raw_items is not None:
+        others = {key: value for key, value in data.items() if key != "items"}
+        rest = api.renderer.render(request, others, response_status=200)
+        rest = rest if isinstance(rest, bytes) else rest.encode()
+        response.content = b'{"items":' + raw_items.encode() + b"," + rest.lstrip()[1:]
     return response
 
 
@@ -223,6 +283,8 @@ class Paging(PaginationBase):
         if rows is not None:
             queryset = rows.queryset
         keys = None
+        raw: str | None = None
+        last: list[Any] | None = None
         if isinstance(queryset, QuerySet):
             ordered = stable(queryset)
             keys = _keys(ordered)
@@ -232,26 +294,37 @@ class Paging(PaginationBase):
                 )
             if pagination.cursor is not None and keys is not None:
                 offset, values = _decode(pagination.cursor, len(keys))
-                ordered = ordered.filter(_after(keys, values))
-                items = list(ordered[:limit])
+                page = ordered.filter(_after(keys, values))[:limit]
             elif pagination.cursor is not None:
                 _decode("", 1)  # a list without keyset paging: no cursor is one it gave
-                items = []
+                page = ordered.none()
             else:
-                items = list(ordered[offset : offset + limit])
+                page = ordered[offset : offset + limit]
+            database_json = rows.database_json if rows is not None else None
+            if database_json is not None and keys is not None and _writes_json(page):
+                page = database_json.prepare(page)
+                length, raw, last = json_page(page, database_json, keys)
+                items: list[Any] = []
+            else:
+                items = list(page)
+                length = len(items)
         else:
             if pagination.cursor is not None:
                 _decode("", 1)
             items = list(queryset)[offset : offset + limit]
-        if (items and len(items) < limit) or (offset == 0 and not items):
-            count = offset + len(items)  # the last page: no COUNT needed
+            length = len(items)
+        if (length and length < limit) or (offset == 0 and not length):
+            count = offset + length  # the last page: no COUNT needed
         else:
             count = self._items_count(queryset if rows is None else rows.counted)
-        last = _key_values(items[-1], len(keys)) if keys and items else None
+        if raw is None:
+            last = _key_values(items[-1], len(keys)) if keys and items else None
         cursor = None if last is None else _encode(offset + limit, last)
         links = page_links(request, offset=offset, limit=limit, count=count, cursor=cursor)
         set_link_header(request, links)
         if rows is not None:
-            shaped = [rows.shape(item) for item in items]
-            return PrebuiltPage(items=shaped, count=count, links=links)
+            built = PrebuiltPage(items=[rows.shape(item) for item in items], count=count)
+            built["links"] = links
+            built.raw_items = raw
+            return built
         return {"items": items, "count": count, "links": links}

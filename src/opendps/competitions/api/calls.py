@@ -9,7 +9,7 @@ from opendps.competitions.api.common import (
     CallId,
     router,
 )
-from opendps.competitions.api_rows import CallShaper, call_rows, shape_call
+from opendps.competitions.api_rows import CALL_JSON, CallShaper, call_rows, shape_call
 from opendps.competitions.filters import CallFilter
 from opendps.competitions.models import Call
 from opendps.competitions.schemas import (
@@ -38,7 +38,7 @@ def call_list(request: AuthedRequest, filters: Query[CallFilter]) -> Rows:
         counted = filters.filter(selectors.call_scope(user))
     else:
         counted = selectors.call_list_count_scope(user)
-    return Rows(call_rows(calls), CallShaper(), counted)
+    return Rows(call_rows(calls), CallShaper(), counted, database_json=CALL_JSON)
 
 
 @router.post(

@@ -7,16 +7,24 @@ reader sees them, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from opendps.api import api
 from opendps.competitions import selectors, services
 from opendps.competitions.api_rows import call_rows, shape_call
 from opendps.competitions.schemas import CallOut
-from opendps.testing.factories import make_call, market_with_both_suppliers
+from opendps.testing.factories import (
+    make_call,
+    make_market,
+    market_with_both_suppliers,
+    member_suppliers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +108,46 @@ def test_a_suppliers_count_reads_its_invitations_and_filters_still_count(
     assert page["count"] == 4
     assert client.get("/api/v1/competitions", limit=1, status="cancelled").json()["count"] == 1
     assert client.get("/api/v1/competitions", limit=1, status="open").json()["count"] == 3
+
+
+def test_every_kind_of_field_is_written_alike_by_the_database(people, api_client_for):
+    """On PostgreSQL the database writes the list's items (``api_rows.CALL_JSON``): a rapid
+    call priced per hour with its acceptance window, criteria with guidance and fractional
+    weights, a draft with no key yet; each equals ``CallOut``'s own output."""
+    market = make_market(people, regime="pa2023_dynamic_market", light_touch=True)
+    member_suppliers(people, market, (people.supplier_a, people.supplier_a_admin))
+    criteria = [
+        {
+            "key": "quality",
+            "name": "Quality",
+            "kind": "quality",
+            "weight": "62.5",
+            "guidance": 'Say how, with "examples".\nTwo lines.',
+        },
+        {"key": "social_value", "name": "Social value", "kind": "social_value", "weight": 10},
+        {"key": "price", "name": "Price per hour", "kind": "price", "weight": "27.5"},
+    ]
+    make_call(
+        people,
+        market,
+        title="Home care, 14 hours a week — Ynys Môn",
+        rapid=True,
+        days=1,
+        acceptance_hours=4,
+        service_user_needs="Help with meals.",
+        price_basis="unit_rate",
+        price_unit="hour",
+        expected_quantity=Decimal("728.50"),
+        criteria=criteria,
+    )
+    make_call(people, market, title="A draft", publish=False)
+    client = api_client_for(people.buyer)
+    expected = {
+        c.pk: rendered(CallOut.from_orm(c).model_dump()) for c in selectors.call_list(people.buyer)
+    }
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/competitions").json()["items"]
+    assert {c["id"]: c for c in listed} == expected
+    assert [c["id"] for c in listed] == sorted(expected, reverse=True)
+    built_by_database = any("json_agg" in q["sql"] for q in queries.captured_queries)
+    assert built_by_database == (connection.vendor == "postgresql")

@@ -82,8 +82,9 @@ class CriterionOut(Schema):
     guidance: str = ""
 
 
-class CallIn(Schema):
-    category_id: Id = Field(description="The category (part) of the market the call is in.")
+class CallFieldsIn(Schema):
+    """What a buyer writes of a call, when drafting it and when changing the draft."""
+
     title: Title
     requirement: RequiredLongText
     estimated_value: Pounds = Field(gt=0, description="Estimated value in pounds.")
@@ -136,6 +137,30 @@ class CallIn(Schema):
         description="With `unit_rate`: the number of units the contract is expected to need "
         "(e.g. 10 hours a week for 52 weeks = 520).",
     )
+
+
+class CallIn(CallFieldsIn):
+    category_id: Id = Field(description="The category (part) of the market the call is in.")
+
+
+class AmendmentOut(Schema):
+    id: int
+    kind: Literal["notice", "deadline"] = Field(
+        description="notice (a clarification notice) or deadline (the deadline changed)."
+    )
+    made_at: datetime
+    text: str = Field(description="The notice, or the reason for the new deadline.")
+    previous_deadline: datetime | None
+    new_deadline: datetime | None
+
+
+class NoticeIn(Schema):
+    text: RequiredLongText = Field(description="The notice every invited supplier is sent.")
+
+
+class DeadlineIn(Schema):
+    deadline: Moment = Field(description="The new deadline for tenders (with a time zone).")
+    reason: RequiredLongText = Field(description="Why it changes; every invitee reads it.")
 
 
 class CallOut(Schema):

@@ -15,6 +15,7 @@ are imported here, which is the order of the OpenAPI document. Operation ids sta
 # isort: off
 from opendps.competitions.api.common import router
 from opendps.competitions.api import calls  # noqa: F401  (registers its operations)
+from opendps.competitions.api import amendments  # noqa: F401
 from opendps.competitions.api import clarifications  # noqa: F401
 from opendps.competitions.api import tenders  # noqa: F401
 from opendps.competitions.api import evaluation  # noqa: F401

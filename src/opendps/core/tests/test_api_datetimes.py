@@ -226,6 +226,37 @@ def drive_the_api(api: Recorder, people: Any, start: datetime) -> None:
         _, closed = new_call("Nobody compliant")
         _, cancelled = new_call("To be cancelled")
         api.ok("buyer", "POST", f"{cancelled}/cancel", {"reason": "Budget withdrawn."})
+        draft = api.ok(
+            "buyer",
+            "POST",
+            "/api/v1/competitions",
+            {
+                "category_id": category["id"],
+                "title": "A draft to change",
+                "requirement": "Weekly sessions.",
+                "estimated_value": "6000",
+                "deadline": (now + timedelta(days=12)).isoformat(),
+            },
+        )
+        api.ok(
+            "buyer",
+            "PUT",
+            f"/api/v1/competitions/{draft['id']}",
+            {
+                "title": "A draft, changed",
+                "requirement": "Weekly sessions, some online.",
+                "estimated_value": "7000",
+                "deadline": draft["deadline"],
+            },
+        )
+        _, amended = new_call("Changed after publishing")
+        api.ok("buyer", "POST", f"{amended}/notices", {"text": "Sessions may be online."})
+        api.ok(
+            "buyer",
+            "POST",
+            f"{amended}/deadline",
+            {"deadline": (now + timedelta(days=14)).isoformat(), "reason": "Time to read it."},
+        )
 
         asked = api.ok("supplier_a_admin", "POST", f"{c}/questions", {"question": "Online?"})
         api.ok("buyer", "POST", f"{c}/questions/{asked['id']}/answer", {"answer": "Half of them."})

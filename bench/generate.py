@@ -1224,7 +1224,7 @@ class Generator:
         """Every supplier a member of 1-3 categories of one market; a quarter also have an
         application in another state (rejected, awaiting, overdue, withdrawn)."""
         from opendps.membership.models import Application, CategoryMember
-        from opendps.membership.services.applications import _assessment_due
+        from opendps.membership.services.common import assessment_due as _assessment_due
 
         self._answer_sets()
         rng = self.rng

@@ -190,6 +190,8 @@ def json_page(
     """One query for the page ``page`` (already ordered, cut and annotated with its sort
     keys): how many rows it has, their JSON array in order, and the last row's sort keys
     (for the next cursor)."""
+    if page.query.is_empty():
+        return 0, "[]", None  # .none(): no SQL to wrap (Django would raise EmptyResultSet)
     sql, params = page.query.sql_with_params()
     columns = [f'page."{KEY}{i}"' for i in range(len(keys))]
     order = ", ".join(

@@ -277,3 +277,13 @@ def test_money_says_its_currency(people, api_client_for):
     spec = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
     for name in ("CallOut", "MarketOut", "ContractOut", "OpenedTenderOut", "StandingOfferOut"):
         assert spec[name]["properties"]["currency"]["const"] == "GBP", name
+
+
+def test_a_person_with_no_organisation_gets_an_empty_page(people, api_client_for):
+    """Platform staff belong to no organisation: their call list is empty, not an error
+    (on PostgreSQL the database writes the page: an empty query must not reach it)."""
+    market = market_with_both_suppliers(people)
+    make_call(people, market)
+    body = api_client_for(people.staff).get("/api/v1/competitions").json()
+    assert body["items"] == [] and body["count"] == 0
+    assert body["links"]["next"] is None

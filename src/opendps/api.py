@@ -13,22 +13,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer
 
-from opendps.accounts.services import api_token_authenticate
 from opendps.core import clock
 from opendps.core.errors import DomainError
+from opendps.web.api_auth import BearerToken
 from opendps.web.api_body import ApiParser
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer odps_…`` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class UtcJSONEncoder(NinjaJSONEncoder):

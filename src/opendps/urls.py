@@ -4,6 +4,9 @@ from django.urls import include, path
 from opendps.api import api
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and the API's paths are the busiest (an API
+    # request walked ~140 page patterns before its own, issue 17). Nothing else is under it.
+    path("api/v1/", api.urls),
     path("", include("opendps.web.urls")),
     path("account/", include("opendps.accounts.urls")),
     path("", include("opendps.markets.urls")),
@@ -16,7 +19,6 @@ urlpatterns = [
     path("", include("opendps.alerts.urls")),
     path("", include("opendps.brokerage.urls")),
     path("", include("opendps.availability.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

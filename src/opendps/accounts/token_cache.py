@@ -90,12 +90,23 @@ def enabled() -> bool:
     return not backend.endswith((".LocMemCache", ".DummyCache"))
 
 
-def lookup(key_hash: str, now: datetime) -> CachedToken | str | None:
-    """The live entry for ``key_hash`` (one cache round trip), else the generation under
-    which the caller may store a fresh one (None: nothing is to be stored)."""
+def keys(key_hash: str) -> list[str]:
+    """The cache keys ``lookup`` reads for a token: whoever already makes a round trip to
+    the cache before authentication (the API's rate limiter) may read them alongside and
+    hand them over (``lookup``'s ``found``), saving authentication its own round trip."""
+    return [_entry_key(key_hash), _generation_key(key_hash)]
+
+
+def lookup(
+    key_hash: str, now: datetime, found: dict[str, Any] | None = None
+) -> CachedToken | str | None:
+    """The live entry for ``key_hash`` (one cache round trip, none when ``found`` holds
+    what ``keys`` named, read during this request), else the generation under which the
+    caller may store a fresh one (None: nothing is to be stored)."""
     if not enabled():
         return None
-    found = cache.get_many([_entry_key(key_hash), _generation_key(key_hash)])
+    if found is None:
+        found = cache.get_many(keys(key_hash))
     entry = found.get(_entry_key(key_hash))
     generation = found.get(_generation_key(key_hash))
     if entry is not None and _current(entry, generation, now):

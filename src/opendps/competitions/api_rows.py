@@ -16,12 +16,15 @@ from typing import Any, cast, get_args
 
 from django.db.models import F, QuerySet
 
+from opendps.competitions import selectors
+from opendps.competitions.filters import filter_calls
 from opendps.competitions.models import Award, Call
 from opendps.competitions.schemas import CallOut, _b64url
-from opendps.competitions.status import call_status, status_case
+from opendps.competitions.status import CallStatus, call_status, status_case
 from opendps.core import clock
+from opendps.core.prepared import PreparedRows
 from opendps.markets.schemas import CURRENCY
-from opendps.web.api_pages import DatabaseJson
+from opendps.web.api_page_sql import DatabaseJson
 
 # CallOut's fields read from the call's own columns.
 COLUMNS = tuple(
@@ -108,16 +111,59 @@ def shape_call(row: dict[str, Any]) -> dict[str, Any]:
     return CallShaper()(row)
 
 
+def call_list_rows(
+    status: CallStatus | None,
+    *,
+    now: datetime,
+    authorities: list[int],
+    suppliers: list[int],
+    **moments: datetime,
+) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The call list's rows (``call_rows``) for a person acting for these organisations,
+    in ``status`` at ``now`` and within the ranges ``moments``, and the rows its ``count``
+    reads: the lean scope, or without filters the cheapest rows as many."""
+    calls = filter_calls(selectors.call_list_plain_of(authorities, suppliers), status, moments, now)
+    if status is not None or moments:
+        scope = selectors.call_scope_of_organisations(authorities, suppliers)
+        counted = filter_calls(scope, status, moments, now)
+    else:
+        counted = selectors.call_list_count_scope_of(authorities, suppliers)
+    return call_rows(calls), counted
+
+
+def _visible_call(call_id: int, authorities: list[int], suppliers: list[int]) -> QuerySet[Any]:
+    scope = selectors.call_scope_of(authorities, suppliers)
+    return call_rows(Call.objects.filter(scope, pk=call_id))
+
+
+# One call by id as the actor may see it, compiled once per process for each number of
+# authorities and suppliers the caller acts for (``core.prepared``): get-one's SQL is the
+# same text for every request of a shape.
+_VISIBLE_CALL = PreparedRows(_visible_call)
+
+
+def visible_call_row(actor: Any, call_id: int) -> dict[str, Any] | None:
+    """``call_rows`` of ``selectors.call_visible(actor, call_id=call_id)``: its one row, or
+    None where the call does not exist or the actor may not see it."""
+    authorities, suppliers = selectors.call_scope_organisations(actor)
+    if not authorities and not suppliers:
+        return None
+    rows = _VISIBLE_CALL.rows(
+        (len(authorities), len(suppliers)),
+        call_id=call_id,
+        authorities=authorities,
+        suppliers=suppliers,
+    )
+    return rows[0] if rows else None
+
+
 # --- on PostgreSQL: the database writes the page (web.api_pages.DatabaseJson) -----------
 
 MOMENT_SQL = """to_char(page."{name}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-# Each criterion as ``_criterion`` gives it, in the stored order.
-CRITERIA_SQL = (
-    "(SELECT coalesce(json_agg(json_build_object('key', c->'key', 'name', c->'name', "
-    "'kind', c->'kind', 'weight', c->>'weight', 'guidance', coalesce(c->'guidance', "
-    """'""'::jsonb)) ORDER BY n), '[]') FROM jsonb_array_elements(coalesce(page."criteria", """
-    "'[]'::jsonb)) WITH ORDINALITY AS e(c, n))"
-)
+# The stored array as it is: the services store each criterion as ``_criterion`` gives it
+# (``Criterion.model_dump(mode="json")``; migration 0011 rewrote older rows), so no row
+# rebuilds it object by object (a millisecond a page, issue 17).
+CRITERIA_SQL = """coalesce(page."criteria", '[]'::jsonb)"""
 PUBLIC_KEY_SQL = (
     # ``_b64url``: base64url without padding (PostgreSQL's base64 breaks lines: dropped).
     """rtrim(translate(encode(page."public_key", 'base64'), E'+/\\n', '-_'), '=')"""
@@ -157,8 +203,8 @@ def _object_sql() -> str:
     return f"json_build_object({pairs})"
 
 
-def _with_status(page: QuerySet[Any]) -> QuerySet[Any]:
-    return page.annotate(status_=status_case())
+def _with_status(page: QuerySet[Any], now: datetime) -> QuerySet[Any]:
+    return page.annotate(status_=status_case(now))
 
 
 CALL_JSON = DatabaseJson(prepare=_with_status, object_sql=_object_sql())

@@ -8,6 +8,8 @@ not one of the statuses, or not a date and time with a zone, is a 422.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 from ninja import Field, Schema
 
@@ -39,15 +41,33 @@ class CallFilter(Schema):
         None, description="Only calls drafted before this moment."
     )
 
-    def filter(self, calls: QuerySet[Call]) -> QuerySet[Call]:
-        condition = Q()
-        if self.status is not None:
-            condition &= status_q(self.status)
-        for column in ("deadline", "published_at", "created_at"):
-            stem = column.removesuffix("_at")
-            after, before = getattr(self, f"{stem}_after"), getattr(self, f"{stem}_before")
-            if after is not None:
-                condition &= Q(**{f"{column}__gte": after})
-            if before is not None:
-                condition &= Q(**{f"{column}__lt": before})
-        return calls.filter(condition) if condition else calls
+    def filter(self, calls: QuerySet[Call], now: datetime | None = None) -> QuerySet[Call]:
+        return filter_calls(calls, self.status, self.moments(), now)
+
+    def moments(self) -> dict[str, datetime]:
+        """The ranges given, by name (``deadline_after``…)."""
+        return {name: value for name in RANGES if (value := getattr(self, name)) is not None}
+
+
+# Each range filter and the condition it puts on its column.
+RANGES = {
+    f"{column.removesuffix('_at')}_{side}": f"{column}__{'gte' if side == 'after' else 'lt'}"
+    for column in ("deadline", "published_at", "created_at")
+    for side in ("after", "before")
+}
+
+
+def filter_calls(
+    calls: QuerySet[Call],
+    status: CallStatus | None,
+    moments: dict[str, datetime],
+    now: datetime | None = None,
+) -> QuerySet[Call]:
+    """``calls`` in ``status`` (at ``now``) and within the ranges ``moments`` (by name)."""
+    condition = Q()
+    if status is not None:
+        condition &= status_q(status, now=now)
+    for name, lookup in RANGES.items():  # in one order, so one shape has one SQL text
+        if name in moments:
+            condition &= Q(**{lookup: moments[name]})
+    return calls.filter(condition) if condition else calls

@@ -12,10 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import P, PathEx, Query, Router, Status
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 
 from opendps.accounts import selectors as account_selectors
-from opendps.accounts.services import api_token_authenticate
 from opendps.markets import selectors, services
 from opendps.markets.models import Category, Market
 from opendps.markets.schemas import (
@@ -27,6 +25,7 @@ from opendps.markets.schemas import (
     MarketIn,
     MarketOut,
 )
+from opendps.web.api_auth import BearerToken
 from opendps.web.api_pages import Paging
 from opendps.web.organisation import AuthedRequest
 
@@ -35,7 +34,7 @@ router = Router(tags=["markets"])
 MarketId = PathEx[int, P(ge=1, le=MAX_ID, description="The market's id.")]
 
 
-class PublicOrBearer(HttpBearer):
+class PublicOrBearer(BearerToken):
     """No token: an anonymous reader of public data. A token: it must be valid (else 401).
 
     Session cookies never count, as everywhere in the API.
@@ -46,12 +45,6 @@ class PublicOrBearer(HttpBearer):
             request.user = AnonymousUser()
             return request.user
         return super().__call__(request)
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 PUBLIC = PublicOrBearer()

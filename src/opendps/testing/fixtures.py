@@ -235,7 +235,7 @@ def use_redis_cache(settings: Any, url: str) -> None:
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "opendps.core.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

@@ -23,13 +23,13 @@ the limit around a window's edge, never more.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -37,6 +37,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+from opendps.accounts import token_cache
+from opendps.accounts.tokens import secret_hash
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 RATE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour|day)$")
@@ -75,10 +78,11 @@ def _address(request: HttpRequest) -> str:
 
 
 def _token(request: HttpRequest) -> str | None:
+    """The bearer token's hash (as stored: ``accounts.tokens.secret_hash``), if one is sent."""
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return secret_hash(token.strip())
 
 
 def _window(kind: str, who: str, rate: Rate, now: float) -> tuple[str, int]:
@@ -87,12 +91,16 @@ def _window(kind: str, who: str, rate: Rate, now: float) -> tuple[str, int]:
     return f"api-rate:{kind}:{who}:{rate.seconds}:{window}", (window + 1) * rate.seconds
 
 
-def _count(keys: list[tuple[str, int]]) -> list[int]:
-    """Count one request under each (key, seconds to keep it); the counts after it.
+def _count(
+    keys: list[tuple[str, int]], also_read: list[str] | None = None
+) -> tuple[list[int], dict[str, Any] | None]:
+    """Count one request under each (key, seconds to keep it): the counts after it, and
+    (with Redis) the values of the cache keys ``also_read``, by key (None: not read).
 
     With Redis every key is counted in one pipelined round trip (SET NX with its expiry,
-    then INCR), not three per key through the cache API: the limiter runs on every API
-    request, and its round trips were a third of a one-row read (issue 17)."""
+    then INCR), not three per key through the cache API, and the keys to read ride along:
+    the limiter runs on every API request, and its round trips were a third of a one-row
+    read (issue 17)."""
     backend = caches["default"]  # the backend itself: ``cache`` is only a proxy to it
     if isinstance(backend, RedisCache):
         client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
@@ -101,7 +109,19 @@ def _count(keys: list[tuple[str, int]]) -> list[int]:
             stored = backend.make_and_validate_key(key)
             pipe.set(stored, 0, ex=timeout, nx=True)
             pipe.incr(stored)
-        return [int(count) for count in pipe.execute()[1::2]]
+        if also_read:
+            pipe.mget([backend.make_and_validate_key(key) for key in also_read])
+        answers = pipe.execute()
+        counts = [int(count) for count in answers[1 : 2 * len(keys) : 2]]
+        if not also_read:
+            return counts, None
+        loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
+        read = {
+            key: loads(value)
+            for key, value in zip(also_read, answers[-1], strict=True)
+            if value is not None
+        }
+        return counts, read
     counts = []
     for key, timeout in keys:
         cache.add(key, 0, timeout=timeout)
@@ -110,7 +130,7 @@ def _count(keys: list[tuple[str, int]]) -> list[int]:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=timeout)
             counts.append(1)
-    return counts
+    return counts, None
 
 
 def too_many(seconds: int) -> JsonResponse:
@@ -149,10 +169,14 @@ class ApiRateLimitMiddleware:
         if per_address is not None:
             limits.append((per_address, *_window("address", _address(request), per_address, now)))
         per_token = parse_rate(settings.OPENDPS_API_RATE_LIMIT)
-        token = _token(request) if per_token is not None else None
+        token = _token(request)
         if per_token is not None and token is not None:
-            limits.append((per_token, *_window("token", token, per_token, now)))
-        counts = _count([(key, rate.seconds + 1) for rate, key, _end in limits])
+            limits.append((per_token, *_window("token", token[:32], per_token, now)))
+        # The token's cache entry, read in the same round trip for authentication.
+        prefetch = token_cache.keys(token) if token and token_cache.enabled() else None
+        counts, read = _count([(key, rate.seconds + 1) for rate, key, _end in limits], prefetch)
+        if token is not None and read is not None:
+            request.token_cache_prefetch = {token: read}  # type: ignore[attr-defined]
         waits = [
             max(1, math.ceil(end - now))
             for (rate, _key, end), count in zip(limits, counts, strict=True)

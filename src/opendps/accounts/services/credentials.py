@@ -5,6 +5,7 @@ signing in. A new password ends every API token of its person.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -105,16 +106,21 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_authenticate(secret: str) -> User | None:
+def api_token_authenticate(
+    secret: str, prefetched: dict[str, dict[str, Any]] | None = None
+) -> User | None:
     """The active user behind a live (unrevoked, unexpired) bearer token, or None.
 
     Not audited: it changes nothing but ``last_used_at``, which is written at most once a
     minute per token (``TOKEN_TOUCH_INTERVAL``) so that an API client does not cost a
     write per request. The answer, with the person's roles, is reused for a few seconds
-    (``token_cache``): every change that could narrow it makes it stale at once."""
+    (``token_cache``): every change that could narrow it makes it stale at once.
+    ``prefetched``: what this request already read of the token's cache keys, by key hash
+    (``token_cache.keys``)."""
     now = clock.now()
     key_hash = secret_hash(secret)
-    cached = token_cache.lookup(key_hash, now)
+    found = prefetched.get(key_hash) if prefetched else None
+    cached = token_cache.lookup(key_hash, now, found)
     if isinstance(cached, token_cache.CachedToken):
         if _due_for_touch(cached.last_used_at, now):
             ApiToken.objects.filter(pk=cached.token_id).update(last_used_at=now)

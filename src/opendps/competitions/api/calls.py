@@ -1,5 +1,7 @@
 """/api/v1/competitions: calls (list, draft, one, publish, cancel)."""
 
+from functools import partial
+
 from django.http import HttpResponse
 from ninja import Query, Status
 from ninja.pagination import paginate
@@ -9,7 +11,13 @@ from opendps.competitions.api.common import (
     CallId,
     router,
 )
-from opendps.competitions.api_rows import CALL_JSON, CallShaper, call_rows, shape_call
+from opendps.competitions.api_rows import (
+    CALL_JSON,
+    CallShaper,
+    call_list_rows,
+    shape_call,
+    visible_call_row,
+)
 from opendps.competitions.filters import CallFilter
 from opendps.competitions.models import Call
 from opendps.competitions.schemas import (
@@ -17,9 +25,10 @@ from opendps.competitions.schemas import (
     CallOut,
     CancelIn,
 )
+from opendps.core import clock
 from opendps.core.errors import NotFound
 from opendps.markets import selectors as market_selectors
-from opendps.web.api_pages import Paging, Rows, prebuilt, prebuilt_response
+from opendps.web.api_pages import Paging, PreparedList, Rows, prebuilt, prebuilt_response
 from opendps.web.organisation import AuthedRequest
 
 
@@ -31,14 +40,20 @@ from opendps.web.organisation import AuthedRequest
 @prebuilt
 @paginate(Paging)
 def call_list(request: AuthedRequest, filters: Query[CallFilter]) -> Rows:
-    user = request.user
-    calls = filters.filter(selectors.call_list_plain(user))
-    # The count reads the lean scope; without filters, the cheapest rows as many.
-    if filters.model_dump(exclude_none=True):
-        counted = filters.filter(selectors.call_scope(user))
-    else:
-        counted = selectors.call_list_count_scope(user)
-    return Rows(call_rows(calls), CallShaper(), counted, database_json=CALL_JSON)
+    authorities, suppliers = selectors.call_scope_organisations(request.user)
+    moments = filters.moments()
+    build = partial(call_list_rows, filters.status)
+    if not authorities and not suppliers:  # no calls to see: nothing to prepare
+        rows, counted = build(now=clock.now(), authorities=[], suppliers=[], **moments)
+        return Rows(rows, CallShaper(), counted, database_json=CALL_JSON)
+    # Built (and on PostgreSQL compiled) once per shape: how many organisations of each
+    # kind, and which filters (issue 17).
+    prepared = PreparedList(
+        shape=("calls", len(authorities), len(suppliers), filters.status, tuple(moments)),
+        values={"authorities": authorities, "suppliers": suppliers, **moments},
+        build=build,
+    )
+    return Rows(None, CallShaper(), database_json=CALL_JSON, prepared=prepared)
 
 
 @router.post(
@@ -56,7 +71,7 @@ def call_create(request: AuthedRequest, payload: CallIn) -> Status[Call]:
 
 @router.get("/competitions/{call_id}", response=CallOut, summary="One call")
 def call_detail(request: AuthedRequest, call_id: CallId) -> HttpResponse:
-    row = next(iter(call_rows(selectors.call_visible(request.user, call_id=call_id))), None)
+    row = visible_call_row(request.user, call_id)
     if row is None:
         raise NotFound(selectors.CALL_NOT_FOUND)
     return prebuilt_response(request, shape_call(row))

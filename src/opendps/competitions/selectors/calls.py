@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,12 +18,24 @@ CALL_NOT_FOUND = _("Call not found.")
 
 
 def _call_scope(actor: Any) -> Q | None:
-    """The buyer's own calls, and published calls the supplier was invited to.
+    """The buyer's own calls, and published calls the supplier was invited to."""
+    return call_scope_of(*call_scope_organisations(actor))
+
+
+def call_scope_organisations(actor: Any) -> tuple[list[int], list[int]]:
+    """The authorities whose calls the actor sees, and the suppliers it acts for."""
+    return (
+        permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES),
+        permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES),
+    )
+
+
+def call_scope_of(authorities: Sequence[int], suppliers: Sequence[int]) -> Q | None:
+    """The calls of ``authorities``, and published calls any of ``suppliers`` was invited
+    to (None: no call at all).
 
     An EXISTS per call, not a join with DISTINCT: the join multiplied every call by its
     invitations before de-duplicating (BENCHMARKS.md H1)."""
-    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
-    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
     scope: Q | None = None
     if authorities:
         scope = Q(buyer_id__in=authorities)
@@ -51,7 +64,12 @@ def call_list_plain(actor: Any) -> QuerySet[Call]:
     """``call_list``'s rows in its order, without the status annotation and the related
     rows: for readers that take what they need with ``values()`` and derive the status
     from the row (``competitions.api_rows``), so no request compiles the status CASE."""
-    calls = call_scope(actor)
+    return call_list_plain_of(*call_scope_organisations(actor))
+
+
+def call_list_plain_of(authorities: Sequence[int], suppliers: Sequence[int]) -> QuerySet[Call]:
+    """``call_list_plain`` for a person acting for these organisations."""
+    calls = call_scope_of_organisations(authorities, suppliers)
     return calls if calls.query.order_by else calls.order_by("-created_at", "-pk")
 
 
@@ -63,26 +81,34 @@ def call_visible(actor: Any, *, call_id: int) -> QuerySet[Call]:
 
 
 def call_list_count_scope(actor: Any) -> QuerySet[Any]:
-    """Rows as many as ``call_list``'s unfiltered, the cheapest to count: for a person of
-    one supplier only, its invitations alone (an index-only count; a call is invited only
-    as it is published, in the same transaction, so every invitation is of a published
-    call); else ``call_scope``."""
-    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
-    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    """Rows as many as ``call_list``'s unfiltered, the cheapest to count."""
+    return call_list_count_scope_of(*call_scope_organisations(actor))
+
+
+def call_list_count_scope_of(authorities: Sequence[int], suppliers: Sequence[int]) -> QuerySet[Any]:
+    """``call_list_count_scope`` for these organisations: for a person of one supplier
+    only, its invitations alone (an index-only count; a call is invited only as it is
+    published, in the same transaction, so every invitation is of a published call); else
+    ``call_scope``."""
     if not authorities and len(suppliers) == 1:
         return Invitation.objects.filter(supplier_id=suppliers[0])
-    return call_scope(actor)
+    return call_scope_of_organisations(authorities, suppliers)
 
 
 def call_scope(actor: Any) -> QuerySet[Call]:
     """``call_list``'s rows alone (no status, no related rows): what a count needs."""
-    authorities = permissions.organisation_ids_with_role(actor, AUTHORITY_ROLES)
-    suppliers = permissions.organisation_ids_with_role(actor, SUPPLIER_ROLES)
+    return call_scope_of_organisations(*call_scope_organisations(actor))
+
+
+def call_scope_of_organisations(
+    authorities: Sequence[int], suppliers: Sequence[int]
+) -> QuerySet[Call]:
+    """``call_scope`` for a person acting for these organisations."""
     if not authorities and len(suppliers) == 1:
         return Call.objects.filter(
             invitations__supplier_id=suppliers[0], published_at__isnull=False
         ).order_by("-invitations__invited_at", "-pk")
-    scope = _call_scope(actor)
+    scope = call_scope_of(authorities, suppliers)
     return Call.objects.none() if scope is None else Call.objects.filter(scope)
 
 

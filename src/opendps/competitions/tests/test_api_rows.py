@@ -103,7 +103,9 @@ def test_a_suppliers_count_reads_its_invitations_and_filters_still_count(
     services.call_cancel(actor=people.buyer, call=cancelled, reason="No longer needed.")
     client = api_client_for(people.supplier_a_admin)
     client.get("/api/v1/me")  # the token's answer is cached from here on
-    with django_assert_num_queries(2):  # the page and its count: no token or role query
+    # The page and its count (one statement where PostgreSQL writes the page): no token or
+    # role query.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         page = client.get("/api/v1/competitions", limit=1).json()
     assert page["count"] == 4
     assert client.get("/api/v1/competitions", limit=1, status="cancelled").json()["count"] == 1

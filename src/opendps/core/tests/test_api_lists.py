@@ -287,3 +287,45 @@ def test_a_person_with_no_organisation_gets_an_empty_page(people, api_client_for
     body = api_client_for(people.staff).get("/api/v1/competitions").json()
     assert body["items"] == [] and body["count"] == 0
     assert body["links"]["next"] is None
+
+
+def test_one_shape_serves_every_caller_with_their_own_rows(people, api_client_for):
+    """On PostgreSQL a list's statement is compiled once per shape and reused with each
+    caller's values (``web.api_page_sql``): two suppliers invited to different calls, and
+    two authorities, each see only their own calls, page by page."""
+    from opendps.testing.factories import member_suppliers
+
+    both = market_with_both_suppliers(people)
+    only_a = make_market(people, regime="pa2023_dynamic_market", light_touch=True, title="A")
+    member_suppliers(people, only_a, (people.supplier_a, people.supplier_a_admin))
+    shared = [make_call(people, both, title=f"Both {n}") for n in range(2)]
+    a_only = [make_call(people, only_a, title=f"A only {n}") for n in range(2)]
+    newest_first = [c.pk for c in reversed([*shared, *a_only])]
+    expected = {
+        people.supplier_a_admin: newest_first,
+        people.supplier_b_admin: [c.pk for c in reversed(shared)],
+        people.buyer: newest_first,
+        people.other_buyer: [],
+    }
+    clients = {user: api_client_for(user) for user in expected}
+    for _round in range(2):  # the second round reuses every statement the first compiled
+        for user, calls in expected.items():
+            client = clients[user]
+            assert walk(client, "/api/v1/competitions", 1) == calls, user.email
+            assert client.get("/api/v1/competitions").json()["count"] == len(calls)
+
+
+def test_a_cursor_whose_keys_are_not_ours_is_a_422(people, api_client_for):
+    import base64
+    import json
+
+    market = market_with_both_suppliers(people)
+    for n in range(3):
+        make_call(people, market, title=f"Call {n}")
+    buyer = api_client_for(people.buyer)
+    for keys in (["not a moment", 1], ["2026-01-01T00:00:00", 1], [None, 1], ["", "x"]):
+        text = json.dumps({"o": 1, "k": keys}).encode()
+        cursor = base64.urlsafe_b64encode(text).decode().rstrip("=")
+        response = buyer.get("/api/v1/competitions", limit=1, cursor=cursor)
+        assert response.status_code == 422, (keys, response.content)
+        assert response.json()["code"] == "validation_error"

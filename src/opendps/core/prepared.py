@@ -17,6 +17,7 @@ choose its SQL by the shape alone: in practice, filters on the values and nothin
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -102,23 +103,28 @@ def compile_template(build: Compile, values: dict[str, Value]) -> Template:
 
 
 class Templates:
-    """Templates by database vendor and shape, the least recently used dropped first."""
+    """Templates by database vendor and shape, the least recently used dropped first (safe
+    to share between a process's threads)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._kept: OrderedDict[tuple[str, Hashable], Template] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(
         self, vendor: str, shape: Hashable, build: Compile, values: dict[str, Value]
     ) -> Template:
         key = (vendor, shape)
-        template = self._kept.get(key)
-        if template is None:
-            template = self._kept[key] = compile_template(build, values)
-            if len(self._kept) > self.size:
+        with self._lock:
+            template = self._kept.get(key)
+            if template is not None:
+                self._kept.move_to_end(key)
+                return template
+        template = compile_template(build, values)  # outside the lock: the slow part
+        with self._lock:
+            self._kept[key] = template
+            while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(key)
         return template
 
 

@@ -4,7 +4,7 @@ A list of 100 calls validated through ``CallOut`` costs ~4,000 Python attribute 
 (ninja wraps every object in a getter for its resolvers) for data the database already
 holds in the answer's shape; here one ``values()`` query fills plain dicts whose keys and
 values render exactly as ``CallOut``'s would (a test compares the two for every field),
-and the page is sent as it is (``web.api_pages.Rows``). The OpenAPI document still names
+and the page is sent as it is (``web.api_page_sql.Rows``). The OpenAPI document still names
 ``CallOut``.
 """
 
@@ -132,7 +132,7 @@ def call_list_rows(
 
 
 def _visible_call(call_id: int, authorities: list[int], suppliers: list[int]) -> QuerySet[Any]:
-    scope = selectors.call_scope_of(authorities, suppliers)
+    scope = selectors.call_scope_q(authorities, suppliers)
     return call_rows(Call.objects.filter(scope, pk=call_id))
 
 
@@ -157,7 +157,7 @@ def visible_call_row(actor: Any, call_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-# --- on PostgreSQL: the database writes the page (web.api_pages.DatabaseJson) -----------
+# --- on PostgreSQL: the database writes the page (web.api_page_sql.DatabaseJson) -----------
 
 MOMENT_SQL = """to_char(page."{name}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
 # The stored array as it is: the services store each criterion as ``_criterion`` gives it

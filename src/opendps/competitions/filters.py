@@ -41,9 +41,6 @@ class CallFilter(Schema):
         None, description="Only calls drafted before this moment."
     )
 
-    def filter(self, calls: QuerySet[Call], now: datetime | None = None) -> QuerySet[Call]:
-        return filter_calls(calls, self.status, self.moments(), now)
-
     def moments(self) -> dict[str, datetime]:
         """The ranges given, by name (``deadline_after``…)."""
         return {name: value for name in RANGES if (value := getattr(self, name)) is not None}

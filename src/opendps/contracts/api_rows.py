@@ -3,7 +3,7 @@
 As for calls (``competitions.api_rows``): one ``values()`` query, the names of the call,
 its category and both parties joined in, fills plain dicts that render exactly as
 ``ContractOut``'s output would (``test_api_rows`` compares every field), and the page is
-sent as it is (``web.api_pages.Rows``), without ninja's per-attribute getter. The status
+sent as it is (``web.api_page_sql.Rows``), without ninja's per-attribute getter. The status
 is derived by ``selectors.contract_status`` itself, from the row.
 """
 

@@ -3,7 +3,7 @@
 As for calls (``competitions.api_rows``): one ``values()`` query, with the category's
 title, the supplier's name and the questionnaire's version joined in, fills plain dicts
 that render exactly as ``ApplicationOut``'s output would (``test_api_rows`` compares every
-field); the page is sent as it is (``web.api_pages.Rows``). Unlike the objects, the rows
+field); the page is sent as it is (``web.api_page_sql.Rows``). Unlike the objects, the rows
 never load the questionnaire itself (its whole specification) nor the market and its
 authority. The status is derived by ``status.application_status`` itself, from the row.
 """

@@ -96,7 +96,6 @@ class Rows:
 @dataclass(frozen=True)
 class JsonPage:
     offset: int  # of the page's first row in the list (from the cursor, with one)
-    rows: int  # on this page
     items: str  # their JSON array
     last: list[Any] | None  # the last row's sort keys
     count: int  # in the whole list
@@ -115,32 +114,39 @@ def json_page(rows: Rows, limit: int, offset: int, cursor: str | None) -> JsonPa
             return _prepared_page(rows, limit, offset, cursor)
         except NotPreparable:
             logger.warning("A prepared list could not be prepared: %s", rows.prepared.shape)
-    ordered = stable(rows.queryset)
-    keys = keys_of(ordered)
+    keys = keys_of(stable(rows.queryset))
     if keys is None:
         return None
     values: list[Any] = []
     if cursor is not None:
         offset, values = decode(cursor, len(keys))
-    now = clock.now()
-    page = ordered_page(rows.queryset, keys, values)
-    if page.query.is_empty():
-        return JsonPage(offset, 0, "[]", None, 0)  # .none(): no SQL (Django would raise)
     assert rows.database_json is not None
-    sql, params = _page_sql(
-        rows.database_json.prepare(page, now), rows.database_json, keys, rows.counted
+    statement = _statement(
+        rows.queryset, rows.counted, rows.database_json, keys, values, clock.now()
     )
-    sql_offset = 0 if cursor is not None else offset
-    return _run(offset, sql, [*params, limit, sql_offset])
+    if statement is None:
+        return JsonPage(offset, "[]", None, 0)  # .none(): no SQL (Django would raise)
+    sql, params, _fields = statement
+    return _run(offset, sql, [*params, limit, 0 if cursor is not None else offset])
 
 
-def _page_sql(
-    page: QuerySet[Any], database_json: DatabaseJson, keys: list[tuple[str, bool]], counted: Any
-) -> tuple[str, list[Any]]:
-    """The statement for ``page`` (uncut: its LIMIT and OFFSET are the last two
-    parameters, so one text serves every page): its row count, JSON array in order, last
-    row's keys and ``counted``'s count."""
-    sql, params = page.query.sql_with_params()
+def _statement(
+    queryset: QuerySet[Any],
+    counted: QuerySet[Any],
+    database_json: DatabaseJson,
+    keys: list[tuple[str, bool]],
+    key_values: list[Any],
+    now: datetime,
+) -> tuple[str, list[Any], list[Any]] | None:
+    """The page statement of ``queryset`` after the row ``key_values`` (none: from the
+    start), uncut: its LIMIT and OFFSET are the two parameters to add, so one text serves
+    every page. It answers the JSON array of the page's rows in order, the last row's sort
+    keys and ``counted``'s count. Beside it, the sort keys' fields; None where there are
+    no rows to read (``.none()``)."""
+    page = ordered_page(queryset, keys, key_values)
+    if page.query.is_empty():
+        return None
+    sql, params = database_json.prepare(page, now).query.sql_with_params()
     count_sql, count_params = _count_sql(counted)
     columns = [f'page."{KEY}{i}"' for i in range(len(keys))]
     order = ", ".join(
@@ -153,11 +159,13 @@ def _page_sql(
     )
     # Only constants and the ORM's own SQL go in; every value stays a parameter.
     wrapped = (
-        f"SELECT count(*), coalesce(json_agg({database_json.object_sql} ORDER BY {order}), "  # noqa: S608
-        f"'[]')::text, (array_agg(json_build_array({', '.join(columns)})::text "
-        f"ORDER BY {backwards}))[1], ({count_sql}) FROM ({sql} LIMIT %s OFFSET %s) AS page"
+        f"SELECT coalesce(json_agg({database_json.object_sql} ORDER BY {order}), '[]')::text, "  # noqa: S608
+        f"(array_agg(json_build_array({', '.join(columns)})::text ORDER BY {backwards}))[1], "
+        f"({count_sql}) FROM ({sql} LIMIT %s OFFSET %s) AS page"
     )
-    return wrapped, [*count_params, *params]
+    annotations = page.query.annotations
+    fields = [annotations[f"{KEY}{i}"].output_field for i in range(len(keys))]
+    return wrapped, [*count_params, *params], fields
 
 
 def _count_sql(counted: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -172,8 +180,8 @@ def _count_sql(counted: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 def _run(offset: int, sql: str, params: list[Any]) -> JsonPage:
     with connections["default"].cursor() as cursor:
         cursor.execute(sql, params)
-        rows, items, last, total = cursor.fetchone()
-    return JsonPage(offset, rows, items, None if last is None else json.loads(last), total)
+        items, last, total = cursor.fetchone()
+    return JsonPage(offset, items, None if last is None else json.loads(last), total)
 
 
 # --- compiled once per shape -------------------------------------------------------------
@@ -185,15 +193,15 @@ def _prepared_page(rows: Rows, limit: int, offset: int, cursor: str | None) -> J
     prepared, database_json = rows.prepared, rows.database_json
     assert prepared is not None and database_json is not None
     vendor = connections["default"].vendor
-    values: dict[str, Any] = {**prepared.values, "now": clock.now(), "limit": limit}
+    values = {**prepared.values, "now": clock.now(), "limit": limit, "offset": offset}
     first = _PAGES.get(
         vendor,
         (prepared.shape, database_json, 0),
         partial(_compile, prepared, database_json, 0),
-        values | {"offset": offset},
+        values,
     )
     if cursor is None:
-        return _run(offset, first.sql, first.params_for(values | {"offset": offset}))
+        return _run(offset, first.sql, first.params_for(values))
     fields = first.extra
     offset, keys = decode(cursor, len(fields))
     typed = (_typed(field, key) for field, key in zip(fields, keys, strict=True))
@@ -229,10 +237,12 @@ def _compile(
     key_values = [values.pop(f"key_{i}") for i in range(cursor_keys)]
     queryset, counted = prepared.build(now=now, **values)
     keys = keys_of(stable(queryset))
-    if keys is None or queryset.query.is_empty():
+    statement = (
+        None
+        if keys is None
+        else _statement(queryset, counted, database_json, keys, key_values, now)
+    )
+    if statement is None:
         raise NotPreparable("Only lists in a keyset order, with rows to read, are prepared.")
-    page = ordered_page(queryset, keys, key_values)
-    sql, params = _page_sql(database_json.prepare(page, now), database_json, keys, counted)
-    annotations = page.query.annotations
-    fields = [annotations[f"{KEY}{i}"].output_field for i in range(len(keys))]
+    sql, params, fields = statement
     return sql, [*params, limit, offset], fields

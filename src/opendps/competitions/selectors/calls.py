@@ -19,7 +19,7 @@ CALL_NOT_FOUND = _("Call not found.")
 
 def _call_scope(actor: Any) -> Q | None:
     """The buyer's own calls, and published calls the supplier was invited to."""
-    return call_scope_of(*call_scope_organisations(actor))
+    return call_scope_q(*call_scope_organisations(actor))
 
 
 def call_scope_organisations(actor: Any) -> tuple[list[int], list[int]]:
@@ -30,7 +30,7 @@ def call_scope_organisations(actor: Any) -> tuple[list[int], list[int]]:
     )
 
 
-def call_scope_of(authorities: Sequence[int], suppliers: Sequence[int]) -> Q | None:
+def call_scope_q(authorities: Sequence[int], suppliers: Sequence[int]) -> Q | None:
     """The calls of ``authorities``, and published calls any of ``suppliers`` was invited
     to (None: no call at all).
 
@@ -54,61 +54,47 @@ def call_list(actor: Any) -> QuerySet[Call]:
     ``invitation_supplier_recent_idx``, one row per call and supplier): a page reads its own
     rows however many calls the platform holds, where the general scope tests every
     published call with an EXISTS and sorts them all (BENCHMARKS.md, issue 17)."""
-    calls = call_scope(actor).select_related("market", "category", "buyer")
-    if calls.query.order_by:  # a supplier's, in its invitations' order
-        return with_status(calls)
-    return with_status(calls).order_by("-created_at", "-pk")
-
-
-def call_list_plain(actor: Any) -> QuerySet[Call]:
-    """``call_list``'s rows in its order, without the status annotation and the related
-    rows: for readers that take what they need with ``values()`` and derive the status
-    from the row (``competitions.api_rows``), so no request compiles the status CASE."""
-    return call_list_plain_of(*call_scope_organisations(actor))
+    calls = call_list_plain_of(*call_scope_organisations(actor))
+    return with_status(calls.select_related("market", "category", "buyer"))
 
 
 def call_list_plain_of(authorities: Sequence[int], suppliers: Sequence[int]) -> QuerySet[Call]:
-    """``call_list_plain`` for a person acting for these organisations."""
+    """``call_list``'s rows in its order for a person acting for these organisations,
+    without the status annotation and the related rows: for readers that take what they
+    need with ``values()`` and derive the status from the row (``competitions.api_rows``),
+    so no request compiles the status CASE."""
     calls = call_scope_of_organisations(authorities, suppliers)
     return calls if calls.query.order_by else calls.order_by("-created_at", "-pk")
 
 
 def call_visible(actor: Any, *, call_id: int) -> QuerySet[Call]:
     """The call ``call_id`` if the actor may see it (else no row), plain as
-    ``call_list_plain``: one primary-key read, the invitation an EXISTS beside it."""
+    ``call_list_plain_of``: one primary-key read, the invitation an EXISTS beside it."""
     scope = _call_scope(actor)
     return Call.objects.none() if scope is None else Call.objects.filter(scope, pk=call_id)
 
 
-def call_list_count_scope(actor: Any) -> QuerySet[Any]:
-    """Rows as many as ``call_list``'s unfiltered, the cheapest to count."""
-    return call_list_count_scope_of(*call_scope_organisations(actor))
-
-
 def call_list_count_scope_of(authorities: Sequence[int], suppliers: Sequence[int]) -> QuerySet[Any]:
-    """``call_list_count_scope`` for these organisations: for a person of one supplier
-    only, its invitations alone (an index-only count; a call is invited only as it is
-    published, in the same transaction, so every invitation is of a published call); else
-    ``call_scope``."""
+    """Rows as many as ``call_list``'s unfiltered, the cheapest to count, for a person
+    acting for these organisations: for a person of one supplier only, its invitations
+    alone (an index-only count; a call is invited only as it is published, in the same
+    transaction, so every invitation is of a published call); else the calls themselves."""
     if not authorities and len(suppliers) == 1:
         return Invitation.objects.filter(supplier_id=suppliers[0])
     return call_scope_of_organisations(authorities, suppliers)
 
 
-def call_scope(actor: Any) -> QuerySet[Call]:
-    """``call_list``'s rows alone (no status, no related rows): what a count needs."""
-    return call_scope_of_organisations(*call_scope_organisations(actor))
-
-
 def call_scope_of_organisations(
     authorities: Sequence[int], suppliers: Sequence[int]
 ) -> QuerySet[Call]:
-    """``call_scope`` for a person acting for these organisations."""
+    """The calls a person acting for these organisations may see, alone (no status, no
+    related rows): what a count needs. A person of one supplier only reads them through
+    its invitations, newest invitation first."""
     if not authorities and len(suppliers) == 1:
         return Call.objects.filter(
             invitations__supplier_id=suppliers[0], published_at__isnull=False
         ).order_by("-invitations__invited_at", "-pk")
-    scope = call_scope_of(authorities, suppliers)
+    scope = call_scope_q(authorities, suppliers)
     return Call.objects.none() if scope is None else Call.objects.filter(scope)
 
 
